@@ -1,0 +1,127 @@
+"""Build the networkx graph: pure functions from plain records to a ``nx.DiGraph``.
+
+Nodes are keyed by their IRI and carry ``kind`` (post, concept, work, series) and plain attributes;
+edges carry ``kind`` (mentions, cites, broader, partOf).  Repeated mentions are collapsed into one
+edge with a ``count`` and the list of ``offsets``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import networkx as nx
+
+from ..model import Citation, Concept, Extraction, Post
+from .iris import file_iri, post_iri, series_iri, work_iri
+
+
+def post_attrs(post: Post, iri: str) -> dict:
+    return {
+        "kind": "post",
+        "iri": iri,
+        "key": post.key,
+        "title": post.title,
+        "label": post.display_title,
+        "date": post.date,
+        "readers": post.readers,
+        "author": post.author,
+        "url": post.url,
+        "category": post.category,
+        "tags": list(post.tags),
+        "untitled": post.untitled,
+        "truncated": post.truncated,
+        "sources": [(file_iri(s.path), s.line) for s in post.sources],
+        "chars": len(post.body),
+    }
+
+
+def assign_post_iris(posts: Iterable[Post]) -> dict[str, str]:
+    """Post key -> IRI; a rare clash of two slugs is broken by order of appearance (-2, -3...)."""
+    out: dict[str, str] = {}
+    taken: dict[str, int] = {}
+    for p in posts:
+        iri = post_iri(p)
+        n = taken.get(iri, 0)
+        taken[iri] = n + 1
+        out[p.key] = iri if n == 0 else f"{iri}-{n + 1}"
+    return out
+
+
+def _concept_closure(used: set[str], concepts: Mapping[str, Concept]) -> list[str]:
+    seen, stack = set(), list(used)
+    while stack:
+        c = stack.pop()
+        if c in seen or c not in concepts:
+            continue
+        seen.add(c)
+        stack.extend(concepts[c].broader)
+    return sorted(seen)
+
+
+def assemble(posts: list[Post], extractions: Mapping[str, Extraction] | None = None,
+             citations: Iterable[Citation] = (), concepts: Mapping[str, Concept] | None = None,
+             series: Iterable[tuple[str, str, int | None]] = ()) -> nx.DiGraph:
+    """Posts, their mentions, citations and series as one directed graph.
+
+    ``series`` holds (post key, series name, position) triples.
+    """
+    extractions = extractions or {}
+    concepts = concepts or {}
+    g = nx.DiGraph()
+    iris = assign_post_iris(posts)
+    for p in posts:
+        g.add_node(iris[p.key], **post_attrs(p, iris[p.key]))
+
+    used: set[str] = set()
+    for p in posts:
+        ex = extractions.get(p.key)
+        if not ex:
+            continue
+        per_concept: dict[str, list] = {}
+        for m in ex.mentions:
+            per_concept.setdefault(m.concept, []).append((m.start, m.end, m.surface))
+        for cid, spans in per_concept.items():
+            if cid not in concepts:
+                continue
+            used.add(cid)
+            g.add_edge(iris[p.key], concepts[cid].iri, kind="mentions", count=len(spans), offsets=spans)
+
+    for cid in _concept_closure(used, concepts):
+        c = concepts[cid]
+        g.add_node(c.iri, kind="concept", id=c.id, iri=c.iri, label=c.label(), pref=list(c.pref), alt=list(c.alt),
+                   discovered=c.discovered, evidence=c.evidence, definition=c.definition,
+                   exact_match=list(c.exact_match), defined_in=iris.get(c.defined_in) if c.defined_in else None)
+        for b in c.broader:
+            if b in concepts:
+                g.add_edge(c.iri, concepts[b].iri, kind="broader")
+
+    for cit in citations:
+        src = iris.get(cit.source)
+        if src is None:
+            continue
+        if cit.target:
+            target = iris.get(cit.target)
+            if target is None:
+                continue
+        else:
+            target = work_iri(cit.kind, cit.name)
+            if target not in g:
+                g.add_node(target, kind="work", work_kind=cit.kind, iri=target, label=cit.name, name=cit.name,
+                           confidence=cit.confidence)
+        if target == src:
+            continue
+        data = g.get_edge_data(src, target)
+        ev = {"text": cit.ref.text, "form": cit.ref.form, "start": cit.ref.start, "sentence": cit.ref.sentence,
+              "kind": cit.kind, "confidence": cit.confidence, "reason": cit.reason}
+        if data and data.get("kind") == "cites":
+            data["evidence"].append(ev)
+        else:
+            g.add_edge(src, target, kind="cites", evidence=[ev])
+
+    for key, name, position in series:
+        if key not in iris:
+            continue
+        s = series_iri(name)
+        if s not in g:
+            g.add_node(s, kind="series", iri=s, label=name, name=name)
+        g.add_edge(iris[key], s, kind="partOf", position=position)
+    return g

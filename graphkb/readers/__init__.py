@@ -1,0 +1,154 @@
+"""Input layouts: one module per layout, picked per file by sniffing (or forced by name).
+
+``read_inputs`` walks files and folders, decodes each file (UTF-8, else GB18030), picks a reader,
+and returns every post with the problems met; a bad file never stops the others.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from ..errors import UsageError
+from ..model import Post, Problem
+from . import frontpage, jsonl, listing, postfile
+from .text import decode
+
+READERS: dict[str, ModuleType] = {m.name: m for m in (listing, frontpage, postfile, jsonl)}
+MIN_CONFIDENCE = 0.25
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+def layouts_help() -> str:
+    """The layouts understood, by name, for messages (``graphkb build --help`` describes each)."""
+    return ", ".join(READERS)
+
+
+def get_reader(name: str) -> ModuleType:
+    try:
+        return READERS[name]
+    except KeyError:
+        raise UsageError(f"unknown layout {name!r}; known layouts: {', '.join(READERS)}") from None
+
+
+def sniff(text: str) -> tuple[str | None, float]:
+    """The most likely layout of ``text`` and its confidence (ties go to the registry's order)."""
+    best, score = None, 0.0
+    for name, reader in READERS.items():
+        s = reader.sniff(text)
+        if s > score:
+            best, score = name, s
+    return (best, score) if score >= MIN_CONFIDENCE else (None, score)
+
+
+@dataclass
+class ReadResult:
+    posts: list[Post] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[dict] = field(default_factory=list)
+
+
+def iter_files(paths: Iterable[str]) -> Iterable[str]:
+    """Files under ``paths`` in a stable order; hidden files and folders are skipped."""
+    for p in paths:
+        if os.path.isdir(p):
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+                for f in sorted(files):
+                    if not f.startswith("."):
+                        yield os.path.join(root, f)
+        else:
+            yield p
+
+
+_BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
+
+
+def _clean(post: Post) -> tuple[Post, bool]:
+    """Replace NUL and lone surrogates (valid in JSON strings, not in UTF-8 or XML) by U+FFFD."""
+    changed = {}
+    for f in ("title", "body", "author", "url", "category"):
+        v = getattr(post, f)
+        if v and _BAD_CHARS.search(v):
+            changed[f] = _BAD_CHARS.sub("\ufffd", v)
+    if any(_BAD_CHARS.search(t) for t in post.tags):
+        changed["tags"] = tuple(_BAD_CHARS.sub("\ufffd", t) for t in post.tags)
+    return (dataclasses.replace(post, **changed), True) if changed else (post, False)
+
+
+def read_file(path: str, *, layout: str | None = None, year: int | None = None) -> tuple[list[Post], list[Problem], dict]:
+    """Read one file: its posts, its problems and a summary row for the report."""
+    info = {"file": path, "layout": None, "encoding": None, "posts": 0, "problems": 0}
+    posts: list[Post] = []
+    problems: list[Problem] = []
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(path, None, "too-large", f"file is {size / 2**20:.0f} MiB, over the "
+                                    f"{MAX_FILE_BYTES // 2**20} MiB limit for one file: split it; skipped"))
+            data = None
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read()
+    except OSError as e:
+        problems.append(Problem(path, None, "unreadable", f"cannot read file: {e.strerror or e}; skipped"))
+        data = None
+    if data is not None:
+        decoded = decode(data, path)
+        info["encoding"] = decoded.encoding
+        problems.extend(decoded.problems)
+        text = decoded.text
+        if text is not None and not text.strip():
+            problems.append(Problem(path, None, "empty", "empty file (nothing but whitespace); skipped"))
+        elif text is not None:
+            if layout:
+                reader = get_reader(layout)
+            else:
+                name, _ = sniff(text)
+                reader = READERS.get(name) if name else None
+            if reader is None:
+                problems.append(Problem(path, 1, "no-posts", "no recognisable post in this file (layouts understood: "
+                                        + layouts_help() + "; use --format to force one); skipped"))
+            else:
+                info["layout"] = reader.name
+                for item in reader.read(text, path, year=year):
+                    if isinstance(item, Problem):
+                        problems.append(item)
+                        continue
+                    item, changed = _clean(item)
+                    if changed:
+                        problems.append(Problem(path, item.sources[0].line, "encoding", "NUL or lone surrogate "
+                                                "characters replaced by U+FFFD", "warning"))
+                    posts.append(item)
+                if not posts:
+                    problems.append(Problem(path, 1, "no-posts", f"read as {reader.name} but no post found "
+                                            "(layouts understood: " + layouts_help() + ")"))
+    info["posts"] = len(posts)
+    info["problems"] = len(problems)
+    return posts, problems, info
+
+
+def read_inputs(paths: Iterable[str], *, layout: str | None = None, year: int | None = None,
+                progress: Callable[[str], None] | None = None) -> ReadResult:
+    """Read every file under ``paths``; missing paths and bad files become problems."""
+    if layout:
+        get_reader(layout)  # fail early on an unknown name
+    result = ReadResult()
+    for p in paths:
+        if not os.path.exists(p):
+            result.problems.append(Problem(p, None, "missing", "no such file or folder"))
+    files = list(iter_files(p for p in paths if os.path.exists(p)))
+    for p in paths:
+        if os.path.isdir(p) and not any(f.startswith(os.path.join(p, "")) for f in files):
+            result.problems.append(Problem(p, None, "empty", "folder holds no files"))
+    for path in files:
+        posts, problems, info = read_file(path, layout=layout, year=year)
+        result.posts.extend(posts)
+        result.problems.extend(problems)
+        result.files.append(info)
+        if progress:
+            progress(path)
+    return result
