@@ -41,8 +41,33 @@ def output_lock(out_dir: str):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _extract_and_link(posts, result: BuildResult, concept_files, default_concepts, notify):
+    """Concepts (with aliases mined from the text first), citations and series, for every post."""
+    from .extract.aliases import mine_aliases
+    from .extract.citations import extract_citations
+    from .extract.matcher import ConceptMatcher
+    from .link.citations import resolve_citations
+    from .link.conceptbase import load_concept_base
+    from .model import Extraction
+
+    base = load_concept_base(concept_files, use_default=default_concepts)
+    mined = [(p.key, a) for p in posts for a in mine_aliases(p.body)]
+    base, alias_rows = base.with_mined(mined)
+    matcher = ConceptMatcher(base)
+    extractions = {}
+    total = len(posts)
+    for i, p in enumerate(posts, start=1):
+        extractions[p.key] = Extraction(mentions=matcher.find(p.body), citations=extract_citations(p.body))
+        if i % 50 == 0 or i == total:
+            notify("extract", i, total)
+    citations, series, problems = resolve_citations(posts, {k: e.citations for k, e in extractions.items()})
+    result.problems.extend(problems)
+    return extractions, citations, series, base, alias_rows
+
+
 def build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, year: int | None = None,
-          formats: Sequence[str] = DEFAULT_FORMATS, progress: Progress | None = None) -> BuildResult:
+          formats: Sequence[str] = DEFAULT_FORMATS, concept_files: Sequence[str] = (), default_concepts: bool = True,
+          progress: Progress | None = None) -> BuildResult:
     """Build the graph of ``inputs`` into ``out_dir``; raises NoPostsError when nothing could be read."""
     from .export.html import write_html
     from .export.report import write_report
@@ -69,8 +94,15 @@ def build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, yea
         raise NoPostsError("no post could be read from " + ", ".join(inputs) + ". Layouts understood: "
                            + layouts_help() + ". Use --format to force a layout.", result)
 
-    g = assemble(posts)
+    extractions, citations, series, base, alias_rows = _extract_and_link(
+        posts, result, concept_files, default_concepts, notify)
+    t_extract = time.perf_counter()
+    g = assemble(posts, extractions, citations, base.concepts, series)
     t2 = time.perf_counter()
+    result.stats["concepts"] = sum(1 for _, a in g.nodes(data=True) if a["kind"] == "concept")
+    result.stats["mentions"] = sum(len(e.mentions) for e in extractions.values())
+    result.stats["citations"] = len(citations)
+    result.stats["internal_citations"] = sum(1 for c in citations if c.target)
 
     with output_lock(out_dir):
         for fmt in formats:
@@ -82,8 +114,14 @@ def build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, yea
                 result.stats["triples"] = write_rdf(g, path, fmt)
             result.outputs[fmt] = path
         t3 = time.perf_counter()
-        result.stats["seconds"] = {"read": round(t1 - t0, 3), "assemble": round(t2 - t1, 3),
-                                   "export": round(t3 - t2, 3)}
+        if alias_rows is not None:
+            from .export.aliases import write_aliases
+
+            aliases = os.path.join(out_dir, "aliases.tsv")
+            write_aliases(alias_rows, aliases)
+            result.outputs["aliases"] = aliases
+        result.stats["seconds"] = {"read": round(t1 - t0, 3), "extract": round(t_extract - t1, 3),
+                                   "assemble": round(t2 - t_extract, 3), "export": round(t3 - t2, 3)}
         result.stats["nodes"] = g.number_of_nodes()
         result.stats["edges"] = g.number_of_edges()
         report = os.path.join(out_dir, "report.json")

@@ -32,6 +32,8 @@ def build(
     out: Path = typer.Option(Path("output"), "--out", "-o", help="Folder the outputs are written to."),
     layout: Optional[str] = typer.Option(None, "--format", "-f", help="Force an input layout: listing, frontpage, postfile or jsonl (default: sniff each file)."),
     year: Optional[int] = typer.Option(None, "--year", help="Year for front-page dumps, which print day and month only."),
+    concepts: Optional[list[Path]] = typer.Option(None, "--concepts", "-c", exists=True, dir_okay=False, help="A SKOS Turtle file that extends or overrides the bundled concept base (repeatable)."),
+    no_default_concepts: bool = typer.Option(False, "--no-default-concepts", help="Use only the --concepts files, not the bundled concept base."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
     """Read posts, extract concepts and citations, and write graph.ttl, graph.html and report.json."""
@@ -47,7 +49,9 @@ def build(
 
     try:
         with ProgressBar(enabled=not quiet) as bar:
-            result = run_build(paths, str(out), layout=layout, year=year, progress=bar.update)
+            result = run_build(paths, str(out), layout=layout, year=year,
+                               concept_files=[str(c) for c in concepts or ()],
+                               default_concepts=not no_default_concepts, progress=bar.update)
     except NoPostsError as e:
         if e.result is not None and not quiet:
             for p in e.result.problems[:20]:

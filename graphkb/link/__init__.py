@@ -1,0 +1,1 @@
+"""Linking: the concept base (SKOS, from ontology/) and the resolution of citations to posts or works."""
