@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from . import __version__
 from .errors import NoPostsError, OutputLockedError
+from .export import DEFAULT_EXPORTS, get_exporter
 from .graph import assemble
 from .model import BuildResult
 from .readers import layouts_help, read_inputs
@@ -18,8 +19,6 @@ from .readers.merge import merge_posts
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
-DEFAULT_FORMATS = ("turtle", "html")
-OUTPUT_NAMES = {"turtle": "graph.ttl", "html": "graph.html", "nt": "graph.nt", "jsonld": "graph.jsonld"}
 
 
 @contextlib.contextmanager
@@ -66,14 +65,15 @@ def _extract_and_link(posts, result: BuildResult, concept_files, default_concept
 
 
 def build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, year: int | None = None,
-          formats: Sequence[str] = DEFAULT_FORMATS, concept_files: Sequence[str] = (), default_concepts: bool = True,
+          formats: Sequence[str] = DEFAULT_EXPORTS, concept_files: Sequence[str] = (), default_concepts: bool = True,
           progress: Progress | None = None) -> BuildResult:
     """Build the graph of ``inputs`` into ``out_dir``; raises NoPostsError when nothing could be read."""
-    from .export.html import write_html
     from .export.report import write_report
-    from .export.turtle import write_rdf
 
     notify = progress or (lambda stage, done, total: None)
+    formats = list(dict.fromkeys(formats))
+    for fmt in formats:
+        get_exporter(fmt)  # unknown names fail before any work
     result = BuildResult(stats={"version": __version__})
     t0 = time.perf_counter()
 
@@ -105,14 +105,14 @@ def build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, yea
     result.stats["internal_citations"] = sum(1 for c in citations if c.target)
 
     with output_lock(out_dir):
-        for fmt in formats:
-            path = os.path.join(out_dir, OUTPUT_NAMES[fmt])
-            notify("export", 0, 0)
-            if fmt == "html":
-                write_html(g, path)
-            else:
-                result.stats["triples"] = write_rdf(g, path, fmt)
+        for i, fmt in enumerate(formats, start=1):
+            exporter = get_exporter(fmt)
+            path = os.path.join(out_dir, exporter.filename)
+            n = exporter.load()(g, path)
+            if fmt == "turtle":
+                result.stats["triples"] = n
             result.outputs[fmt] = path
+            notify("export", i, len(formats))
         t3 = time.perf_counter()
         if alias_rows is not None:
             from .export.aliases import write_aliases

@@ -30,7 +30,7 @@ def main() -> None:
 def build(
     inputs: Optional[list[Path]] = typer.Argument(None, help="Files or folders of posts (default: the bundled demo corpus)."),
     out: Path = typer.Option(Path("output"), "--out", "-o", help="Folder the outputs are written to."),
-    layout: Optional[str] = typer.Option(None, "--format", "-f", help="Force an input layout: listing, frontpage, postfile or jsonl (default: sniff each file)."),
+    formats: Optional[str] = typer.Option(None, "--format", "-f", help="Comma-separated. An input layout forces how every file is read (listing, frontpage, postfile, jsonl; default: sniff each file). An output format adds a file to the outputs (turtle and html always; also nt, jsonld, graphml, gexf, json)."),
     year: Optional[int] = typer.Option(None, "--year", help="Year for front-page dumps, which print day and month only."),
     concepts: Optional[list[Path]] = typer.Option(None, "--concepts", "-c", exists=True, dir_okay=False, help="A SKOS Turtle file that extends or overrides the bundled concept base (repeatable)."),
     no_default_concepts: bool = typer.Option(False, "--no-default-concepts", help="Use only the --concepts files, not the bundled concept base."),
@@ -39,17 +39,26 @@ def build(
     """Read posts, extract concepts and citations, and write graph.ttl, graph.html and report.json."""
     from .build import build as run_build
     from .demo import CORPUS
+    from .export import DEFAULT_EXPORTS, EXPORTERS
     from .readers import READERS
 
-    if layout and layout not in READERS:
-        typer.echo(f"graphkb: error: unknown layout {layout!r}; known layouts: {', '.join(READERS)}", err=True)
-        raise typer.Exit(2)
+    layout, exports = None, list(DEFAULT_EXPORTS)
+    for name in (f.strip() for f in (formats or "").split(",") if f.strip()):
+        if name in READERS and layout in (None, name):
+            layout = name
+        elif name in READERS:
+            raise typer.BadParameter(f"two input layouts given ({layout}, {name}); give at most one", param_hint="--format")
+        elif name in EXPORTERS:
+            exports.append(name)
+        else:
+            raise typer.BadParameter(f"unknown format {name!r}; input layouts: {', '.join(READERS)}; "
+                                     f"output formats: {', '.join(EXPORTERS)}", param_hint="--format")
     paths = [str(p) for p in inputs] if inputs else [str(CORPUS)]
     from .progress import ProgressBar
 
     try:
         with ProgressBar(enabled=not quiet) as bar:
-            result = run_build(paths, str(out), layout=layout, year=year,
+            result = run_build(paths, str(out), layout=layout, year=year, formats=exports,
                                concept_files=[str(c) for c in concepts or ()],
                                default_concepts=not no_default_concepts, progress=bar.update)
     except NoPostsError as e:

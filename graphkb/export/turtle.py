@@ -21,3 +21,15 @@ def write_rdf(g: nx.DiGraph, path: str, fmt: str = "turtle") -> int:
         else:
             ox.serialize(ts, fh, FORMATS[fmt], prefixes=prefixes)
     return len(ts)
+
+
+def write_turtle(g: nx.DiGraph, path: str) -> int:
+    return write_rdf(g, path, "turtle")
+
+
+def write_nt(g: nx.DiGraph, path: str) -> int:
+    return write_rdf(g, path, "nt")
+
+
+def write_jsonld(g: nx.DiGraph, path: str) -> int:
+    return write_rdf(g, path, "jsonld")
