@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 BY_START = re.compile(r"^By\s+\S")
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _READERS = re.compile(r"^([\d,]+)\s*位?读者$")
 _CITE = "引用"
 
