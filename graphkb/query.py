@@ -1,0 +1,357 @@
+"""SPARQL over a graph file with pyoxigraph: load, run with a time limit, format the results.
+
+Queries are a SPARQL string, a ``.rq`` file, or the name of a saved query in ``ontology/queries/``.
+Parameters are bound with Oxigraph's substitutions (SEP-0007): a value becomes an RDF term, never
+text pasted into the query.  pyoxigraph cannot stop a running query, so a query with a time limit
+runs in a forked child (which shares the loaded store) that is killed when the limit passes.
+
+Output formats: ``table`` (aligned text, IRIs shortened by the contract's prefixes), ``csv`` (SPARQL 1.1
+Query Results CSV) and ``json`` (SPARQL 1.1 Query Results JSON, the W3C format every SPARQL tool reads).
+CONSTRUCT and DESCRIBE results are written as Turtle (table), N-Triples (csv) or JSON-LD (json).
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from dataclasses import dataclass, field
+from importlib.resources import files
+
+import pyoxigraph as ox
+
+from .errors import GraphKBError, QueryError, UsageError
+from .vocab import PREFIXES
+
+OUTPUT_FORMATS = ("table", "csv", "json")
+RESULTS_JSON = ox.QueryResultsFormat.JSON
+_PARAM = re.compile(r"^#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*)$")
+_VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SCHEME = re.compile(r"^(https?|urn|file|mailto|tag):", re.IGNORECASE)
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+# ---------------------------------------------------------------- the graph
+
+def load_graph(path: str) -> ox.Store:
+    """The graph file at ``path`` (Turtle, N-Triples, JSON-LD... by suffix) in an in-memory Oxigraph store."""
+    if not os.path.isfile(path):
+        raise UsageError(f"no graph at {path}; run `graphkb build` first or give one with --graph FILE")
+    ext = os.path.splitext(path)[1].lstrip(".").lower() or "ttl"
+    fmt = ox.RdfFormat.from_extension(ext) or ox.RdfFormat.TURTLE
+    store = ox.Store()
+    try:
+        store.bulk_load(path=path, format=fmt)
+    except (SyntaxError, ValueError) as e:
+        raise GraphKBError(f"cannot read {path} as {fmt.name}: {e}") from None
+    return store
+
+
+# ---------------------------------------------------------------- saved queries
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    path: str
+    description: str
+    params: dict[str, str] = field(default_factory=dict)  # name -> what to give
+
+    @property
+    def text(self) -> str:
+        with open(self.path, encoding="utf-8") as fh:
+            return fh.read()
+
+
+def _saved_query(path: str) -> SavedQuery:
+    description, params = "", {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                break
+            m = _PARAM.match(line.strip())
+            if m:
+                params[m.group(1)] = m.group(2).strip()
+            elif not description:
+                description = line.lstrip("#").strip()
+    name = os.path.splitext(os.path.basename(path))[0]
+    return SavedQuery(name, path, description, params)
+
+
+def saved_queries() -> dict[str, SavedQuery]:
+    """The saved queries of ``ontology/queries/`` by name, sorted."""
+    folder = files("graphkb.ontology").joinpath("queries")
+    paths = sorted(str(p) for p in folder.iterdir() if p.name.endswith(".rq"))
+    return {q.name: q for q in map(_saved_query, paths)}
+
+
+def saved_query_text(name: str) -> str:
+    return get_saved_query(name).text
+
+
+def get_saved_query(name: str) -> SavedQuery:
+    saved = saved_queries()
+    try:
+        return saved[name]
+    except KeyError:
+        raise UsageError(f"no saved query named {name!r}; saved queries: {', '.join(saved)} "
+                         "(or give a SPARQL string or a .rq file)") from None
+
+
+def resolve_query(spec: str) -> tuple[str, SavedQuery | None]:
+    """A query given on the command line: SPARQL text, a .rq file, or a saved query's name."""
+    if re.search(r"[{\s]", spec.strip()):
+        return spec, None
+    if os.path.isfile(spec):
+        with open(spec, encoding="utf-8") as fh:
+            return fh.read(), None
+    if spec.endswith(".rq"):
+        raise UsageError(f"no such query file: {spec}")
+    saved = get_saved_query(spec)
+    return saved.text, saved
+
+
+# ---------------------------------------------------------------- parameters
+
+def parse_term(value: str) -> ox.NamedNode | ox.Literal:
+    """A parameter value as an RDF term.
+
+    ``<iri>``, an absolute IRI (http:, https:, urn:, file:...) or a prefixed name of the contract
+    (``gkbc:crf``) is an IRI; ``"text"@zh`` / ``"5"^^xsd:integer`` (N-Triples syntax) is that
+    literal; an integer is an ``xsd:integer``; anything else is a plain string.
+    """
+    v = value.strip()
+    if v.startswith("<") and v.endswith(">"):
+        return _parse_nt_object(v, value)
+    if v.startswith('"'):
+        v = re.sub(r"\^\^([A-Za-z][\w-]*):([^\s<>\"]*)$", lambda m: f"^^<{PREFIXES[m.group(1)]}{m.group(2)}>"
+                   if m.group(1) in PREFIXES else m.group(0), v)
+        return _parse_nt_object(v, value)
+    prefix, colon, local = v.partition(":")
+    if colon and prefix in PREFIXES and not local.startswith("//"):
+        return _parse_nt_object(f"<{PREFIXES[prefix]}{local}>", value)
+    if _SCHEME.match(v) and not re.search(r"\s", v):
+        return _parse_nt_object(f"<{v}>", value)
+    if _INTEGER.match(v):
+        return ox.Literal(v, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    return ox.Literal(value)
+
+
+def _parse_nt_object(term: str, original: str):
+    try:
+        (triple,) = ox.parse(f"<urn:s> <urn:p> {term} .\n".encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    except (SyntaxError, ValueError):
+        raise UsageError(f"cannot read parameter value {original!r} as an IRI or literal") from None
+    return triple.object
+
+
+def parse_params(pairs: list[str] | None) -> dict[str, ox.NamedNode | ox.Literal]:
+    """``["name=value", ...]`` from ``--param`` into variable bindings."""
+    out: dict[str, ox.NamedNode | ox.Literal] = {}
+    for pair in pairs or ():
+        name, eq, value = pair.partition("=")
+        name = name.strip().lstrip("?$")
+        if not eq or not _VARNAME.match(name):
+            raise UsageError(f"--param takes name=value (for example post=https://blog.example.org/archives/1), got {pair!r}")
+        out[name] = parse_term(value)
+    return out
+
+
+# ---------------------------------------------------------------- running
+
+@dataclass
+class QueryResult:
+    """What a query returned: SELECT rows, an ASK boolean, or CONSTRUCT/DESCRIBE triples."""
+
+    kind: str  # "select", "ask" or "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)  # pyoxigraph terms, None where unbound
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    def values(self) -> list[tuple]:
+        """Rows as plain Python values: IRIs and literals as strings, integers as int (for tests and callers)."""
+        return [tuple(plain(t) for t in row) for row in self.rows]
+
+
+def plain(term):
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        if term.datatype.value in ("http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#long",
+                                   "http://www.w3.org/2001/XMLSchema#int"):
+            try:
+                return int(term.value)
+            except ValueError:
+                return term.value
+        return term.value
+    return term.value if hasattr(term, "value") else str(term)
+
+
+def _execute(store: ox.Store, query: str, params: dict) -> tuple[str, bytes]:
+    """Run ``query``; the result as (kind, bytes): SPARQL results JSON, or N-Triples for a graph."""
+    subs = {ox.Variable(k): v for k, v in params.items()}
+    res = store.query(query, prefixes=PREFIXES, substitutions=subs or None)
+    if isinstance(res, ox.QueryBoolean):
+        return "ask", res.serialize(format=RESULTS_JSON)
+    if isinstance(res, ox.QuerySolutions):
+        return "select", res.serialize(format=RESULTS_JSON)
+    return "graph", ox.serialize(res, format=ox.RdfFormat.N_TRIPLES)
+
+
+def _worker(store, query, params, conn) -> None:
+    try:
+        conn.send(("ok",) + _execute(store, query, params))
+    except SyntaxError as e:
+        conn.send(("syntax", str(e)))
+    except Exception as e:  # reported to the parent, which raises QueryError with it
+        conn.send(("error", f"{type(e).__name__}: {e}"))
+    finally:
+        conn.close()
+
+
+def _run_with_limit(store, query, params, timeout: float) -> tuple[str, bytes]:
+    ctx = multiprocessing.get_context("fork")  # the child shares the loaded store, nothing is copied
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_worker, args=(store, query, params, sender), daemon=True)
+    proc.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryError(f"the query ran longer than {timeout:g} s and was stopped; "
+                             "narrow it (LIMIT, a --param) or raise --timeout")
+        try:
+            msg = receiver.recv()
+        except EOFError:
+            raise QueryError("the query process died without an answer (out of memory?)") from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        receiver.close()
+    if msg[0] == "syntax":
+        raise QueryError(f"the query does not parse: {msg[1]}")
+    if msg[0] == "error":
+        raise QueryError(_failure(msg[1]))
+    return msg[1], msg[2]
+
+
+def _failure(message: str) -> str:
+    hint = " (a --param binds only a variable the query SELECTs)" if "projection" in message else ""
+    return f"the query failed: {message}{hint}"
+
+
+def run_query(store: ox.Store, query: str, params: dict | None = None, timeout: float | None = None) -> QueryResult:
+    """Run a SPARQL query on ``store``; QueryError when it does not parse, fails or passes ``timeout`` seconds."""
+    params = params or {}
+    if timeout:
+        kind, data = _run_with_limit(store, query, params, timeout)
+    else:
+        try:
+            kind, data = _execute(store, query, params)
+        except SyntaxError as e:
+            raise QueryError(f"the query does not parse: {e}") from None
+        except (OSError, RuntimeError) as e:
+            raise QueryError(_failure(f"{type(e).__name__}: {e}")) from None
+    if kind == "graph":
+        return QueryResult("graph", triples=list(ox.parse(data, ox.RdfFormat.N_TRIPLES)))
+    parsed = ox.parse_query_results(data, RESULTS_JSON)
+    if kind == "ask":
+        return QueryResult("ask", boolean=bool(parsed))
+    # Oxigraph substitutes only projected variables, so saved queries project their parameters;
+    # those columns repeat what the caller gave and are left out.
+    variables = [v.value for v in parsed.variables if v.value not in params]
+    return QueryResult("select", variables=variables, rows=[tuple(sol[v] for v in variables) for sol in parsed])
+
+
+def check_params(saved: SavedQuery | None, params: dict) -> None:
+    """A saved query's declared parameters must all be given; unknown names are refused."""
+    if saved is None:
+        return
+    missing = [p for p in saved.params if p not in params]
+    unknown = [p for p in params if p not in saved.params]
+    if missing:
+        need = "; ".join(f"--param {p}=... ({saved.params[p]})" for p in missing)
+        raise UsageError(f"saved query {saved.name!r} needs {need}")
+    if unknown:
+        known = ", ".join(saved.params) or "none"
+        raise UsageError(f"saved query {saved.name!r} has no parameter {', '.join(unknown)}; its parameters: {known}")
+
+
+# ---------------------------------------------------------------- output
+
+def shorten(iri: str) -> str:
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and len(iri) > len(ns) and re.fullmatch(r"[^\s/#?<>\"]+", iri[len(ns):]):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def _cell(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return shorten(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return term.value.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+    return str(term)
+
+
+def _table(result: QueryResult) -> str:
+    from rich.cells import cell_len  # display width: a Han character takes two columns
+
+    header = list(result.variables)
+    body = [[_cell(t) for t in row] for row in result.rows]
+    widths = [max([cell_len(h)] + [cell_len(r[i]) for r in body]) for i, h in enumerate(header)]
+
+    def line(cells):
+        return "  ".join(c + " " * (w - cell_len(c)) for c, w in zip(cells, widths)).rstrip()
+
+    out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in body]
+    out.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def _solutions(result: QueryResult) -> ox.QuerySolutions:
+    """The rows again as pyoxigraph solutions, to serialise in a W3C results format."""
+    import json
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            return {"type": "uri", "value": t.value}
+        if isinstance(t, ox.BlankNode):
+            return {"type": "bnode", "value": t.value}
+        d = {"type": "literal", "value": t.value}
+        if t.language:
+            d["xml:lang"] = t.language
+        elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            d["datatype"] = t.datatype.value
+        return d
+
+    doc = {"head": {"vars": result.variables},
+           "results": {"bindings": [{v: term(t) for v, t in zip(result.variables, row) if t is not None}
+                                    for row in result.rows]}}
+    return ox.parse_query_results(json.dumps(doc, ensure_ascii=False).encode("utf-8"), RESULTS_JSON)
+
+
+def format_result(result: QueryResult, fmt: str = "table") -> str:
+    """The result as text in ``fmt`` (table, csv or json)."""
+    if fmt not in OUTPUT_FORMATS:
+        raise UsageError(f"unknown output format {fmt!r}; known: {', '.join(OUTPUT_FORMATS)}")
+    if result.kind == "graph":
+        rdf = {"table": ox.RdfFormat.TURTLE, "csv": ox.RdfFormat.N_TRIPLES, "json": ox.RdfFormat.JSON_LD}[fmt]
+        prefixes = PREFIXES if fmt == "table" else None
+        data = ox.serialize(result.triples, format=rdf, prefixes=prefixes) if prefixes else \
+            ox.serialize(result.triples, format=rdf)
+        return data.decode("utf-8")
+    if result.kind == "ask":
+        if fmt == "table":
+            return ("true" if result.boolean else "false") + "\n"
+        if fmt == "json":
+            return '{"head":{},"boolean":%s}\n' % ("true" if result.boolean else "false")
+        return "_askResult\r\n" + ("true" if result.boolean else "false") + "\r\n"
+    if fmt == "table":
+        return _table(result)
+    data = _solutions(result).serialize(format=RESULTS_JSON if fmt == "json" else ox.QueryResultsFormat.CSV)
+    text = data.decode("utf-8")
+    return text if text.endswith("\n") else text + "\n"
