@@ -27,8 +27,18 @@ WORK_TYPES = {
 PERSON_IRI = "https://w3id.org/graphkb/person/"
 
 
+_NODES: dict[str, ox.NamedNode] = {}
+
+
 def _n(iri) -> ox.NamedNode:
-    return ox.NamedNode(str(iri))
+    """A NamedNode, shared per IRI (vocabulary terms and nodes recur on every post)."""
+    key = str(iri)
+    node = _NODES.get(key)
+    if node is None:
+        node = _NODES[key] = ox.NamedNode(key)
+        if len(_NODES) > 200_000:
+            _NODES.clear()
+    return node
 
 
 def _b(*parts: str) -> ox.BlankNode:
@@ -158,26 +168,34 @@ def _edge(u: str, v: str, a: dict) -> Iterator[tuple]:
             yield s, _n(SCHEMA.position), _lit(int(a["position"]), XSD.integer)
 
 
-def triples(g: nx.DiGraph) -> list[ox.Triple]:
-    """Every triple of the graph, sorted, duplicates removed."""
-    out: set[ox.Triple] = set()
+def triples(g: nx.DiGraph) -> Iterator[ox.Triple]:
+    """Every triple of the graph in a deterministic order: nodes by IRI, each node's own triples, then its
+    outgoing edges by target; other subjects (authors, blank-node details) after all nodes, so Turtle
+    groups every subject's triples together."""
+    shared: dict[tuple, None] = {}  # named subjects written for several nodes (authors), once each
+    details: list[tuple] = []  # blank-node subjects: reading counters, mention and citation details
     if any(a.get("kind") == "concept" for _, a in g.nodes(data=True)):
         scheme = _n(CONCEPT_SCHEME_IRI)
-        out.add(ox.Triple(scheme, _n(RDF.type), _n(SKOS.ConceptScheme)))
-        out.add(ox.Triple(scheme, _n(SKOS.prefLabel), _lit("graphkb 概念表", lang="zh")))
-        out.add(ox.Triple(scheme, _n(SKOS.prefLabel), _lit("graphkb concept scheme", lang="en")))
-    for n, a in g.nodes(data=True):
-        for t in NODE_WRITERS[a["kind"]](n, a):
-            out.add(ox.Triple(*t))
-    for u, v, a in g.edges(data=True):
-        for t in _edge(u, v, a):
-            out.add(ox.Triple(*t))
-    return sorted(out, key=_sort_key)
+        yield ox.Triple(scheme, _n(RDF.type), _n(SKOS.ConceptScheme))
+        yield ox.Triple(scheme, _n(SKOS.prefLabel), _lit("graphkb 概念表", lang="zh"))
+        yield ox.Triple(scheme, _n(SKOS.prefLabel), _lit("graphkb concept scheme", lang="en"))
 
+    def route(n: str, ts: Iterator[tuple]) -> Iterator[ox.Triple]:
+        for t in ts:
+            s = t[0]
+            if isinstance(s, ox.BlankNode):
+                details.append(t)
+            elif s.value == n:
+                yield ox.Triple(*t)
+            else:
+                shared[t] = None
 
-def _term_key(t) -> tuple:
-    return (0 if isinstance(t, ox.NamedNode) else 1 if isinstance(t, ox.BlankNode) else 2, str(t))
-
-
-def _sort_key(t: ox.Triple) -> tuple:
-    return (_term_key(t.subject), str(t.predicate), _term_key(t.object))
+    for n in sorted(g.nodes):
+        a = g.nodes[n]
+        yield from route(n, NODE_WRITERS[a["kind"]](n, a))
+        for v in sorted(g.successors(n)):
+            yield from route(n, _edge(n, v, g.edges[n, v]))
+    for t in sorted(shared, key=lambda t: (t[0].value, t[1].value)):
+        yield ox.Triple(*t)
+    for t in details:
+        yield ox.Triple(*t)

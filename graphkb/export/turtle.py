@@ -1,4 +1,4 @@
-"""RDF serialisations (Turtle, N-Triples, JSON-LD) written by Oxigraph from sorted triples."""
+"""RDF serialisations (Turtle, N-Triples, JSON-LD) written by Oxigraph from triples in a deterministic order."""
 from __future__ import annotations
 
 import networkx as nx
@@ -13,14 +13,19 @@ FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld"
 
 def write_rdf(g: nx.DiGraph, path: str, fmt: str = "turtle") -> int:
     """Write ``g`` as ``fmt`` atomically; returns the number of triples."""
-    ts = triples(g)
-    prefixes = PREFIXES if fmt in ("turtle", "jsonld") else None
+    count = [0]
+
+    def counted():
+        for t in triples(g):
+            count[0] += 1
+            yield t
+
     with atomic_open(path, "wb") as fh:
-        if fmt == "jsonld":
-            ox.serialize(ts, fh, FORMATS[fmt])
+        if fmt == "turtle":
+            ox.serialize(counted(), fh, FORMATS[fmt], prefixes=PREFIXES)
         else:
-            ox.serialize(ts, fh, FORMATS[fmt], prefixes=prefixes)
-    return len(ts)
+            ox.serialize(counted(), fh, FORMATS[fmt])
+    return count[0]
 
 
 def write_turtle(g: nx.DiGraph, path: str) -> int:
