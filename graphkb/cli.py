@@ -74,5 +74,90 @@ def build(
         typer.echo(summary(result), err=False)
 
 
+DEFAULT_GRAPH = Path("output") / "graph.ttl"
+
+
+@app.command()
+def query(
+    sparql: Optional[str] = typer.Argument(None, help="A SPARQL query, a .rq file, or the name of a saved query (see --list)."),
+    graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="The graph file to query (Turtle, N-Triples or JSON-LD)."),
+    param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="name=value: binds ?name to an IRI (<...>, http..., gkbc:x), an integer, or a string (repeatable)."),
+    output: str = typer.Option("table", "--format", "-f", help="table, csv (SPARQL CSV) or json (SPARQL 1.1 Query Results JSON)."),
+    timeout: float = typer.Option(60.0, "--timeout", "-t", help="Stop the query after this many seconds (0: no limit)."),
+    list_saved: bool = typer.Option(False, "--list", "-l", help="List the saved queries and their parameters."),
+) -> None:
+    """Run SPARQL over the graph (pyoxigraph): a query string, a .rq file or a saved query."""
+    from . import query as q
+
+    try:
+        if list_saved:
+            for s in q.saved_queries().values():
+                params = "".join(f" --param {k}=... ({v})" for k, v in s.params.items())
+                typer.echo(f"{s.name}: {s.description}{params}")
+            return
+        if not sparql:
+            raise typer.BadParameter("give a SPARQL query, a .rq file or a saved query name (graphkb query --list)",
+                                     param_hint="SPARQL")
+        if output not in q.OUTPUT_FORMATS:
+            raise typer.BadParameter(f"unknown format {output!r}; choose one of {', '.join(q.OUTPUT_FORMATS)}",
+                                     param_hint="--format")
+        text, saved = q.resolve_query(sparql)
+        params = q.parse_params(param)
+        q.check_params(saved, params)
+        store = q.load_graph(str(graph))
+        result = q.run_query(store, text, params, timeout=timeout or None)
+    except GraphKBError as e:
+        _fail(e)
+    typer.echo(q.format_result(result, output), nl=False)
+
+
+@app.command()
+def validate(
+    graph: Path = typer.Argument(DEFAULT_GRAPH, help="The graph file to check (default: output/graph.ttl)."),
+) -> None:
+    """Check a graph against the contract's SHACL shapes; exit 1 with the list of violations."""
+    from .validate import validate as run_validate
+
+    try:
+        result = run_validate(str(graph))
+    except GraphKBError as e:
+        _fail(e)
+    for v in result.violations:
+        typer.echo(str(v), err=True)
+    if not result.conforms:
+        typer.echo(f"graphkb: {graph}: {result.summary()}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{graph}: {result.summary()}")
+
+
+@app.command()
+def serve(
+    graph: Path = typer.Option(DEFAULT_GRAPH, "--graph", "-g", help="The graph file to serve."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (other than 127.0.0.1 exposes the graph to the network)."),
+    port: int = typer.Option(7878, "--port", help="Port of the SPARQL endpoint; the HTML is served on the next port."),
+    timeout: float = typer.Option(60.0, "--timeout", "-t", help="Stop a query after this many seconds (0: no limit)."),
+) -> None:
+    """Serve the graph read-only: a SPARQL 1.1 endpoint (Oxigraph) and the HTML explorer; Ctrl-C stops."""
+    from .serve import Server, exposure_warning
+
+    warning = exposure_warning(host)
+    if warning:
+        typer.echo(f"graphkb: warning: {warning}", err=True)
+    try:
+        with Server(str(graph), host=host, port=port, timeout=timeout or None) as server:
+            typer.echo(f"SPARQL endpoint (read-only): {server.sparql_url}")
+            typer.echo(f"Explorer: {server.html_url}")
+            typer.echo("Ctrl-C to stop.")
+            try:
+                code = server.wait()
+            except KeyboardInterrupt:
+                code = 0
+    except GraphKBError as e:
+        _fail(e)
+    if code:
+        typer.echo(f"graphkb: error: the SPARQL server exited with code {code}", err=True)
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -29,6 +29,9 @@ EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
     Exporter("html", "graph.html", ".html:write_html", "interactive explorer, one offline file"),
     Exporter("nt", "graph.nt", ".turtle:write_nt", "RDF N-Triples"),
     Exporter("jsonld", "graph.jsonld", ".turtle:write_jsonld", "RDF JSON-LD"),
+    Exporter("graphml", "graph.graphml", ".networkx_formats:write_graphml", "GraphML (yEd, Cytoscape, igraph)"),
+    Exporter("gexf", "graph.gexf", ".networkx_formats:write_gexf", "GEXF (Gephi)"),
+    Exporter("json", "graph.json", ".networkx_formats:write_json", "node-link JSON (networkx, d3)"),
 )}
 DEFAULT_EXPORTS = ("turtle", "html")
 
