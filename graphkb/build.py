@@ -13,6 +13,7 @@ from . import __version__
 from .errors import NoPostsError, OutputLockedError
 from .export import DEFAULT_EXPORTS, get_exporter
 from .graph import assemble
+from .link.citations import missing_posts
 from .model import BuildResult
 from .readers import layouts_help, read_inputs
 from .readers.merge import merge_posts
@@ -44,7 +45,7 @@ def _extract_and_link(posts, result: BuildResult, concept_files, default_concept
     """Concepts (with aliases mined from the text first), citations and series, for every post."""
     from .extract.aliases import mine_aliases
     from .extract.citations import extract_citations
-    from .extract.matcher import ConceptMatcher
+    from .extract.matcher import ConceptMatcher, find_in_post
     from .link.citations import resolve_citations
     from .link.conceptbase import load_concept_base
     from .model import Extraction
@@ -56,7 +57,7 @@ def _extract_and_link(posts, result: BuildResult, concept_files, default_concept
     extractions = {}
     total = len(posts)
     for i, p in enumerate(posts, start=1):
-        extractions[p.key] = Extraction(mentions=matcher.find(p.body), citations=extract_citations(p.body))
+        extractions[p.key] = Extraction(mentions=find_in_post(matcher, p.title, p.body), citations=extract_citations(p.body))
         if i % 50 == 0 or i == total:
             notify("extract", i, total)
     citations, series, problems = resolve_citations(posts, {k: e.citations for k, e in extractions.items()})
@@ -103,6 +104,7 @@ def build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, yea
     result.stats["mentions"] = sum(len(e.mentions) for e in extractions.values())
     result.stats["citations"] = len(citations)
     result.stats["internal_citations"] = sum(1 for c in citations if c.target)
+    result.stats["missing_posts"] = missing_posts(citations)
 
     with output_lock(out_dir):
         for i, fmt in enumerate(formats, start=1):

@@ -1,12 +1,192 @@
-"""Resolve cross-references to posts of the corpus, or type them as the work they name."""
+"""Resolve cross-references to posts of the corpus, or type them as the work they name.
+
+Reads every post (titles, archive ids) and the ``CitationRef`` records extracted from each body;
+writes ``Citation`` records (kind post with the cited post's key, or missing-post / paper / book /
+article / other with the cited name), series memberships, and ``citation-unsure`` warnings.
+"""
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
+from ..extract.citations import BLOG_HOSTS, CONTEXT_SEP, archive_id, arxiv_id
 from ..model import Citation, CitationRef, Post, Problem
+from .series import detect_series, shared_prefix
+from .titles import TitleIndex, is_latin, nfkc, parse_series, title_key
+
+# Context cues, matched in the words before a reference; the one nearest to it wins, and of two
+# ending at the same place the longer ("本博客" over "博客").
+_BEFORE_CUES: list[tuple[str, str]] = [
+    ("missing-post", r"笔者|拙作|旧作|本博客?|本站|本系列|该系列|这个系列|系列文章|之前的文章|之前的博文|以前的文章|之前写|以前写|"
+                     r"曾写|写过|上一篇|前一篇|前一文|前文|上文|之前的|此前的|我们在|我们之前|以前也|早年|我的文章|博文"),
+    ("paper", r"论文|文献|[Pp]aper|arXiv|会议|期刊|ICLR|NeurIPS|NIPS|ICML|ACL|EMNLP|CVPR|AAAI|发表"),
+    ("book", r"书|教材|课本|著作|专著|一本|出版|丛书|读本"),
+    ("article", r"公众号|知乎|机器之心|量子位|报道|报导|新闻|专栏|帖子|推特|[Tt]witter|微博|网友|博客|[Bb]log|[Gg]ithub|"
+                r"issue|Stack\s?Exchange|Reddit|维基|[Ww]iki|网站|网页|的文章|的介绍|大神|杰作"),
+    ("other", r"电影|影片|歌|课程|一节课|评测|比赛|竞赛|节目|游戏|纪录片|电视剧|动画|赛事"),
+]
+_BEFORE = [(kind, re.compile(p)) for kind, p in _BEFORE_CUES]
+# Cues right after the closing 》 (一节, 一书, 论文 ...) are decisive.
+_AFTER = [
+    ("other", re.compile(r"^\s*(?:这|的)?(?:一节|小节|一章|章节|这一节|这一章|部分|一集|这首|这部)")),
+    ("book", re.compile(r"^\s*(?:这|的)?(?:一书|这本书|这套书|书中|一本书|书里|系列丛书|教材)")),
+    ("paper", re.compile(r"^\s*(?:这篇|的)?论文")),
+]
+_TITLE_WORDS = [("other", re.compile(r"(?:评测|比赛|大赛|竞赛|挑战赛|课程|公开课|电影|专辑)$"))]
+_IMAGE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|ico|css|js)(?:[?#].*)?$", re.IGNORECASE)
+_GAP = re.compile(r"^[\s(（:：\[]*$")
+
+
+def _split(ctx: str) -> tuple[str, str]:
+    before, _, after = ctx.partition(CONTEXT_SEP)
+    return before, after
+
+
+def context_kind(ref: CitationRef) -> tuple[str | None, str]:
+    """The kind of work the words around a reference name, and the cue that says so."""
+    before, after = _split(ref.context)
+    for kind, rx in _AFTER:
+        m = rx.search(after)
+        if m:
+            return kind, m.group().strip()
+    best: tuple[int, int, str, str] | None = None
+    for kind, rx in _BEFORE:
+        for m in rx.finditer(before):
+            cand = (m.end(), len(m.group()), kind, m.group())
+            if best is None or cand[:2] > best[:2]:
+                best = cand
+    if best:
+        return best[2], best[3]
+    return None, ""
+
+
+class Resolver:
+    """The corpus seen by the resolver: a title index, archive ids, and known series names."""
+
+    def __init__(self, posts: list[Post]):
+        self.posts = {p.key: p for p in posts}
+        self.index = TitleIndex((p.key, p.title) for p in posts if p.title)
+        self.by_archive: dict[str, str] = {}
+        for p in sorted(posts, key=lambda p: p.key):
+            for aid in (p.source_id, archive_id(p.url or "")):
+                if aid and aid.isdigit():
+                    self.by_archive.setdefault(aid, p.key)
+        self.prefixes = {title_key(pre) for p in posts if p.title and (pre := shared_prefix(p.title))}
+
+    def same_blog_series(self, title: str) -> bool:
+        """True when ``title`` names a member of a series the corpus has other posts of."""
+        st = parse_series(title)
+        if st and st.numbered and title_key(st.name) in self.index.series_names:
+            return True
+        pre = shared_prefix(title)
+        return bool(pre and title_key(pre) in self.prefixes)
+
+    def title(self, source: str, ref: CitationRef, via: CitationRef | None = None) -> Citation | None:
+        """Resolve or type one 《title》; ``via`` is a URL printed right after it (its address)."""
+        name = nfkc(ref.text)
+        if via is not None and via.form == "post-url":
+            target = self.by_archive.get(archive_id(via.text) or "")
+            if target:
+                return self._post(source, ref, target, "archive link next to the title")
+            return Citation(source, ref, "missing-post", None, name, "sure", "archive link of a post the corpus lacks")
+        if via is not None and via.form == "arxiv":
+            return Citation(source, ref, "paper", None, name, "sure", "arXiv link next to the title")
+        kind, cue = context_kind(ref)
+        _, after = _split(ref.context)
+        m = self.index.match(ref.text, after)
+        if m is not None:
+            # a title that is also a paper's (an all-Latin title) goes to the post only when the context says so
+            if is_latin(ref.text) and m.how != "nested" and kind not in (None, "missing-post"):
+                pass
+            else:
+                return self._post(source, ref, m.key, f"title matched ({m.how})", sure=m.sure)
+        return self._typed(source, ref, name, kind, cue)
+
+    def _post(self, source: str, ref: CitationRef, target: str, reason: str, sure: bool = True) -> Citation | None:
+        if target == source:
+            return None  # a post naming itself is not a citation
+        return Citation(source, ref, "post", target, self.posts[target].display_title,
+                        "sure" if sure else "unsure", reason)
+
+    def _typed(self, source: str, ref: CitationRef, name: str, kind: str | None, cue: str) -> Citation:
+        if kind:
+            return Citation(source, ref, kind, None, name, "sure", f"context: {cue}")
+        if self.same_blog_series(ref.text):
+            return Citation(source, ref, "missing-post", None, name, "sure", "series of the blog")
+        for k, rx in _TITLE_WORDS:
+            m = rx.search(name)
+            if m:
+                return Citation(source, ref, k, None, name, "sure", f"title: {m.group()}")
+        if is_latin(ref.text):
+            return Citation(source, ref, "paper", None, name, "sure", "English title")
+        return Citation(source, ref, "missing-post", None, name, "unsure", "Chinese title, no cue in the context")
+
+    def url(self, source: str, ref: CitationRef) -> Citation | None:
+        if ref.form == "post-url":
+            aid = archive_id(ref.text) or ""
+            target = self.by_archive.get(aid)
+            if target:
+                return self._post(source, ref, target, "archive link")
+            return Citation(source, ref, "missing-post", None, ref.text, "sure", "archive link of a post the corpus lacks")
+        if ref.form == "arxiv":
+            return Citation(source, ref, "paper", None, f"arXiv:{arxiv_id(ref.text) or ref.text}", "sure", "arXiv")
+        host = re.sub(r"^(?:https?://)?(?:www\.)?", "", ref.text.lower())
+        if _IMAGE.search(ref.text) or host.startswith(BLOG_HOSTS):
+            return None  # pictures, scripts and the blog's own non-post pages are not works
+        return Citation(source, ref, "other", None, ref.text, "sure", "web address")
+
+
+def _address_of(title: CitationRef, nxt: CitationRef | None) -> bool:
+    """True when ``nxt`` is a URL printed right after ``title``: 《…》(https://…)."""
+    if nxt is None or nxt.form == "title" or not 0 <= nxt.start - title.end <= 3:
+        return False
+    before, _ = _split(nxt.context)
+    gap = before[len(before) - (nxt.start - title.end):] if nxt.start > title.end else ""
+    return bool(_GAP.match(gap))
 
 
 def resolve_citations(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]]
                       ) -> tuple[list[Citation], list[tuple[str, str, int | None]], list[Problem]]:
     """Citations, series memberships (post key, series name, position) and problems to report."""
-    return [], [], []
+    resolver = Resolver(posts)
+    by_key = {p.key: p for p in posts}
+    citations: list[Citation] = []
+    problems: list[Problem] = []
+    for source in sorted(refs):
+        rs = refs[source]
+        used: set[int] = set()
+        for i, ref in enumerate(rs):
+            if i in used:
+                continue
+            if ref.form == "title":
+                nxt = rs[i + 1] if i + 1 < len(rs) else None
+                via = nxt if _address_of(ref, nxt) else None
+                if via is not None:
+                    used.add(i + 1)
+                cit = resolver.title(source, ref, via)
+            else:
+                cit = resolver.url(source, ref)
+            if cit is None:
+                continue
+            citations.append(cit)
+            if cit.confidence == "unsure" and source in by_key:
+                post = by_key[source]
+                where = post.sources[0] if post.sources else None
+                problems.append(Problem(where.path if where else "", where.line if where else None, "citation-unsure",
+                                        f"《{ref.text}》 in “{post.display_title}” taken as {cit.kind}"
+                                        f"{' ' + cit.name if cit.kind == 'post' else ''} ({cit.reason}); check it",
+                                        severity="warning"))
+    cited_missing = [c.name for c in citations if c.kind == "missing-post"]
+    series = detect_series(posts, cited_missing)
+    return citations, series, problems
+
+
+def missing_posts(citations: Iterable[Citation]) -> list[dict]:
+    """Posts of the blog that are cited but not in the corpus, with how many posts cite each."""
+    citing: dict[str, set[str]] = {}
+    for c in citations:
+        if c.kind == "missing-post":
+            citing.setdefault(c.name, set()).add(c.source)
+    counts = Counter({name: len(s) for name, s in citing.items()})
+    return [{"title": name, "cited_by": n} for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]

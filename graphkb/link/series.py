@@ -1,0 +1,84 @@
+"""Series of posts, read from the titles: 【name】N. …, name（N）：…, name：N、…, name（上/下）, and
+shared prefixes up to 之 / ： (细水长flow之NICE, 细水长flow之RealNVP与Glow).
+
+Reads post titles (and titles cited but missing from the corpus, which count as members of a shared
+prefix); writes (post key, series name, position) triples for ``graph.assemble``.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ..model import Post
+from .titles import nfkc, parse_series, title_key
+
+_PREFIX = re.compile(r"^(?P<prefix>[^:|之]+?)\s*(?:之|:|\|)\s*\S")
+MIN_PREFIX = 3
+
+
+def shared_prefix(title: str) -> str | None:
+    """The part of a title before its first 之 / ： / |, when long enough to name a series."""
+    m = _PREFIX.match(nfkc(title))
+    if not m or len(title_key(m["prefix"])) < MIN_PREFIX:
+        return None
+    return m["prefix"].strip()
+
+
+def _by_date(posts: list[Post]) -> list[Post]:
+    return sorted(posts, key=lambda p: (p.date or "", p.key))
+
+
+def detect_series(posts: Iterable[Post], cited_titles: Iterable[str] = ()) -> list[tuple[str, str, int | None]]:
+    """(post key, series name, position) for every post that belongs to a series, sorted.
+
+    A numbered title makes a series by itself; a title in parts (上/下) or a shared prefix needs a
+    second member, which may be a cited title the corpus lacks.  Positions come from the number;
+    for an unnumbered series they follow the dates when every member is in the corpus with a full date.
+    """
+    posts = [p for p in posts if p.title]
+    numbered: dict[str, list[tuple[Post, int | None]]] = defaultdict(list)
+    parts: dict[str, list[tuple[Post, int | None]]] = defaultdict(list)
+    names: dict[str, list[tuple[str, str]]] = defaultdict(list)  # key -> (date|key, printed name)
+    for p in posts:
+        st = parse_series(p.title)
+        if st is None:
+            continue
+        k = title_key(st.name)
+        (numbered if st.numbered else parts)[k].append((p, st.number))
+        names[k].append(((p.date or "") + p.key, nfkc(st.name)))
+    out: list[tuple[str, str, int | None]] = []
+
+    def name_of(k: str) -> str:
+        return min(names[k])[1]
+
+    taken: set[str] = set()
+    for k, members in numbered.items():
+        members = members + [(p, None) for p, _ in parts.pop(k, [])]
+        for p, n in members:
+            out.append((p.key, name_of(k), n))
+            taken.add(p.key)
+    for k, members in parts.items():
+        if len(members) < 2:
+            continue
+        for rank, (p, _) in enumerate(sorted(members, key=lambda m: (m[1], m[0].key)), start=1):
+            out.append((p.key, name_of(k), rank))
+            taken.add(p.key)
+
+    prefixed: dict[str, list[Post]] = defaultdict(list)
+    for p in posts:
+        if p.key not in taken and (pre := shared_prefix(p.title)):
+            prefixed[title_key(pre)].append(p)
+            names[title_key(pre)].append(((p.date or "") + p.key, pre))
+    outside: dict[str, int] = defaultdict(int)
+    for t in set(cited_titles):
+        pre = shared_prefix(t)
+        if pre and title_key(pre) in prefixed and title_key(t) not in {title_key(p.title) for p in posts}:
+            outside[title_key(pre)] += 1
+    for k, members in prefixed.items():
+        if len(members) + outside[k] < 2:
+            continue
+        dated = not outside[k] and all(p.date and not p.date.startswith("--") for p in members)
+        for i, p in enumerate(_by_date(members), start=1):
+            out.append((p.key, name_of(k), i if dated else None))
+    return sorted(out, key=lambda t: (t[1], t[2] if t[2] is not None else 10**6, t[0]))

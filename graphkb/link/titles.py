@@ -1,0 +1,242 @@
+"""Titles as the blog prints and cites them: normalisation, series numbers, and a matcher over the corpus.
+
+A title is compared through ``title_key``: NFKC (full-width ：，（） become half-width), case-folded,
+without spaces, punctuation or nested title marks, so 《〈A〉浅读（简介）》 and 《A》浅读(简介) agree.
+``TitleIndex.match`` finds the post a cited title names, approximately, but never across a different
+series number (变分自编码器（二） is not （三）) and only when one candidate clearly wins.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+CN_NUMERALS = "零〇一二两三四五六七八九十百"
+PARTS = "上中下"
+_NUM = rf"\d{{1,3}}|[{CN_NUMERALS}]{{1,4}}"
+# 【name】N. rest | 【name】（N）rest
+_BRACKET = re.compile(rf"^【(?P<name>[^】]+)】\s*[⋅·•]?\s*(?:\((?P<n1>{_NUM})\)|(?P<n2>{_NUM})\s*[.、:](?!\d))\s*(?P<rest>.*)$")
+# name（N）：rest | name（N）
+_PAREN = re.compile(rf"^(?P<name>.+?)\s*\((?P<n>{_NUM})\)\s*(?::\s*(?P<rest>.*))?$")
+# name：N、rest | name:N. rest
+_COLON = re.compile(rf"^(?P<name>[^:]+?)\s*:\s*(?P<n>{_NUM})\s*[.、](?!\d)\s*(?P<rest>.+)$")
+# name（上） / （中） / （下）: a title in parts
+_PART = re.compile(rf"^(?P<name>.+?)\s*\((?P<n>[{PARTS}])\)$")
+# N. rest, a series member cited without its series name
+_LEADING = re.compile(rf"^(?P<n>{_NUM})\s*[.、](?!\d)\s*(?P<rest>.+)$")
+_MARKER = re.compile(rf"\((?:{_NUM}|[{PARTS}])\)")
+
+
+def nfkc(s: str) -> str:
+    """NFKC with runs of whitespace collapsed to one space: a title as printed, tidied."""
+    return " ".join(unicodedata.normalize("NFKC", s).split())
+
+
+def title_key(s: str) -> str:
+    """The comparison form of a title: NFKC, case-folded, letters, digits, Han and symbols only."""
+    return "".join(c for c in unicodedata.normalize("NFKC", s).casefold()
+                   if not unicodedata.category(c)[0] in "PZC")
+
+
+def numeral(s: str) -> int | None:
+    """The value of 3, 十四, 二十一, 上/中/下 (1/2/3) ...; None when it is not a numeral."""
+    if s.isdigit():
+        return int(s)
+    if s in PARTS:
+        return PARTS.index(s) + 1
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+    total, cur = 0, 0
+    for c in s:
+        if c in digits:
+            cur = digits[c]
+        elif c == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif c == "百":
+            total += (cur or 1) * 100
+            cur = 0
+        else:
+            return None
+    return total + cur
+
+
+@dataclass(frozen=True)
+class SeriesTitle:
+    """A title read as a member of a series: the series name, its number, and the rest of the title."""
+
+    name: str
+    number: int | None
+    rest: str
+    numbered: bool = True  # False for a title in parts (上/中/下)
+
+
+def parse_series(title: str) -> SeriesTitle | None:
+    """【name】N. rest, name（N）：rest, name（N）, name：N、rest, or name（上/中/下）; else None."""
+    t = nfkc(title)
+    m = _BRACKET.match(t)
+    if m:
+        return SeriesTitle(m["name"].strip(), numeral(m["n1"] or m["n2"]), m["rest"].strip())
+    m = _COLON.match(t)
+    if m and len(title_key(m["name"])) >= 2:
+        return SeriesTitle(m["name"].strip(), numeral(m["n"]), m["rest"].strip())
+    m = _PAREN.match(t)
+    if m and len(title_key(m["name"])) >= 2:
+        return SeriesTitle(m["name"].strip(" :"), numeral(m["n"]), (m["rest"] or "").strip())
+    m = _PART.match(t)
+    if m and len(title_key(m["name"])) >= 2:
+        return SeriesTitle(m["name"].strip(" :"), numeral(m["n"]), "", numbered=False)
+    return None
+
+
+def markers(title: str) -> tuple[int | None, ...]:
+    """Every series number and part mark in a title, in order: (二) and (三) never match."""
+    t = nfkc(title)
+    out = []
+    st = parse_series(t)
+    if st and st.numbered and not _PAREN.match(t):
+        out.append(st.number)
+    out.extend(numeral(m.group()[1:-1]) for m in _MARKER.finditer(t))
+    return tuple(out)
+
+
+def is_latin(title: str) -> bool:
+    """A title without Han characters (an English paper, book or page title)."""
+    return not any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in title)
+
+
+def _bigrams(key: str) -> set[str]:
+    return {key[i:i + 2] for i in range(len(key) - 1)} or {key}
+
+
+@dataclass(frozen=True)
+class Match:
+    """A cited title resolved to a post: the post's key and how it was matched."""
+
+    key: str
+    how: str  # exact, nested, series, stale-number, subtitle, reordered, approximate
+    sure: bool = True
+
+
+class TitleIndex:
+    """Every post title of the corpus, indexed for exact, structural and approximate look-up."""
+
+    MIN_RATIO = 0.8
+    MARGIN = 0.08
+
+    def __init__(self, titles: Iterable[tuple[str, str]]):
+        """``titles``: (post key, title) pairs."""
+        self.titles: dict[str, str] = {}
+        self.by_key: dict[str, list[str]] = defaultdict(list)
+        self.by_series: dict[tuple[str, int | None], list[str]] = defaultdict(list)
+        self.by_series_rest: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.by_rest: dict[str, list[str]] = defaultdict(list)
+        self.by_parts: dict[frozenset, list[str]] = defaultdict(list)
+        self.nested: dict[str, list[tuple[str, str]]] = defaultdict(list)  # 《X》Y titles by key(X)
+        self.grams: dict[str, set[str]] = defaultdict(set)
+        self.series_names: set[str] = set()
+        for pk, title in titles:
+            self.titles[pk] = title
+            k = title_key(title)
+            self.by_key[k].append(pk)
+            st = parse_series(title)
+            if st and st.numbered:
+                self.by_series[(title_key(st.name), st.number)].append(pk)
+                self.series_names.add(title_key(st.name))
+                if len(title_key(st.rest)) >= 4:
+                    self.by_series_rest[(title_key(st.name), title_key(st.rest))].append(pk)
+                    self.by_rest[title_key(st.rest)].append(pk)
+            parts = self._parts(title)
+            if parts:
+                self.by_parts[parts].append(pk)
+            m = re.match(r"^\s*《([^《》]+)》(.+)$", nfkc(title))
+            if m:
+                self.nested[title_key(m[1])].append((pk, title_key(m[2])))
+            for g in _bigrams(k):
+                self.grams[g].add(pk)
+
+    @staticmethod
+    def _parts(title: str) -> frozenset | None:
+        parts = [title_key(p) for p in re.split(r"[:：]", nfkc(title))]
+        parts = [p for p in parts if p]
+        return frozenset(parts) if len(parts) >= 2 else None
+
+    @staticmethod
+    def _one(keys: list[str]) -> str | None:
+        keys = sorted(set(keys))
+        return keys[0] if len(keys) == 1 else None
+
+    def match(self, cited: str, after: str = "") -> Match | None:
+        """The post ``cited`` names (``after``: the text right after the closing 》), or None."""
+        k = title_key(cited)
+        if not k:
+            return None
+        if after:
+            for pk, rest in self.nested.get(k, ()):
+                if rest and title_key(after).startswith(rest):
+                    return Match(pk, "nested")
+        one = self._one(self.by_key.get(k, []))
+        if one:
+            return Match(one, "exact")
+        if len(set(self.by_key.get(k, []))) > 1:
+            return Match(sorted(set(self.by_key[k]))[0], "exact", sure=False)
+        st = parse_series(cited)
+        if st and st.numbered:
+            name, rest = title_key(st.name), title_key(st.rest)
+            same = self.by_series.get((name, st.number), [])
+            for pk in sorted(same):
+                other = parse_series(self.titles[pk])
+                if not rest or not other.rest or self._close(nfkc(st.rest), nfkc(other.rest)):
+                    return Match(pk, "series")
+            # an outdated number: the same series and the same subtitle under another number
+            one = self._one(self.by_series_rest.get((name, rest), [])) if rest else None
+            if one:
+                return Match(one, "stale-number")
+        else:
+            m = _LEADING.match(nfkc(cited))
+            if m:
+                rest = title_key(m["rest"])
+                cands = [pk for pk in self.by_rest.get(rest, []) if parse_series(self.titles[pk]).number == numeral(m["n"])]
+            else:
+                cands = self.by_rest.get(k, [])
+            one = self._one(cands)
+            if one:
+                return Match(one, "subtitle")
+        parts = self._parts(cited)
+        if parts:
+            one = self._one(self.by_parts.get(parts, []))
+            if one:
+                return Match(one, "reordered")
+        return self._approximate(cited, k)
+
+    @staticmethod
+    def _close(a: str, b: str) -> bool:
+        """Two subtitles of one series number: equal, or nearly so with the same part marks."""
+        ka, kb = title_key(a), title_key(b)
+        return ka == kb or (markers(a) == markers(b)
+                            and difflib.SequenceMatcher(None, ka, kb, autojunk=False).ratio() >= 0.8)
+
+    def _approximate(self, cited: str, k: str) -> Match | None:
+        if len(k) < 6:
+            return None
+        grams = _bigrams(k)
+        counts: dict[str, int] = defaultdict(int)
+        for g in grams:
+            for pk in self.grams.get(g, ()):
+                counts[pk] += 1
+        shortlist = [pk for pk, n in counts.items() if n >= len(grams) / 2]
+        want = markers(cited)
+        scored = sorted(((difflib.SequenceMatcher(None, k, title_key(self.titles[pk]), autojunk=False).ratio(), pk)
+                         for pk in shortlist), reverse=True)
+        if not scored or scored[0][0] < self.MIN_RATIO:
+            return None
+        best, pk = scored[0]
+        if k in title_key(self.titles[pk]):
+            return None  # a title cited inside a longer one names another work (a paper and its 浅读)
+        if len(scored) > 1 and scored[1][0] > best - self.MARGIN:
+            return None
+        if markers(self.titles[pk]) != want:
+            return None
+        return Match(pk, "approximate")
