@@ -6,7 +6,9 @@ import io
 
 from .atomic import atomic_write
 
-COLUMNS = ("form", "concept", "label", "status", "post", "evidence")
+# status: added (new altLabel), known (already a label), discovered (new concept), conflict, rejected;
+# note says why for conflict and rejected rows
+COLUMNS = ("form", "concept", "label", "status", "post", "evidence", "note")
 
 
 def write_aliases(rows: list[dict], path: str) -> None:

@@ -1,8 +1,323 @@
-"""Alias mining: name pairs from definitions such as ``CRF(条件随机场,Conditional Random Field)``."""
+"""Alias mining: name pairs from definitions such as ``CRF(条件随机场,Conditional Random Field)``.
+
+Two steps, after scispacy's abbreviation detector (Schwartz & Hearst 2003):
+- ``mine_aliases(body)``, a pure function of one post's text, finds definitions: parenthesised
+  groups (ASCII or full-width brackets, separators ``,，、;；``), ``X全称Y``, ``中文名(是/叫)Z``,
+  ``(下面/以下)简称``, ``又称/也叫/或称``.  A Latin acronym must be a plausible abbreviation of the
+  Latin long form beside it (Schwartz–Hearst: its letters in order, the first at a word start).
+- ``resolve_mined(base, mined)`` links each group to the concept one of its forms already names
+  (the others become altLabels), creates a discovered concept from a well-formed definition (an
+  acronym checked against its English long form) when none is known, and reports every form, with
+  its status (added, known, discovered, conflict, rejected), as rows for ``aliases.tsv``.
+"""
 from __future__ import annotations
 
-from ..model import MinedAlias
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..model import Concept, MinedAlias
+from .matcher import is_han, mask
+
+HAN = "\u3400-\u9fff\uf900-\ufaff"
+_QUOTES = "“”\"'‘’「」『』《》〈〉"
+_LATIN_TERM = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-' ][A-Za-z0-9]+)*$")
+_HAN_TERM = re.compile(rf"^[{HAN}]{{2,12}}$")
+_ACRONYM = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
+_PAREN = re.compile(r"[(（]([^()（）\n]{1,100})[)）]")
+_SEP = re.compile(r"\s*[,，、;；]\s*")
+_CUE_IN = re.compile(r"^(?:下面|以下|下文|后面|后文)?(?:简称|简写|缩写|记为|称为|又称|也称|也叫|或称|英文名?|英文全称|全称|中文名?|即)"
+                     r"(?:为|是|叫|作)?[:：]?\s*")
+_HEAD_LATIN = re.compile(r"([A-Za-z][A-Za-z0-9]*(?:[- ][A-Za-z][A-Za-z0-9]*){0,9})\s*[" + re.escape(_QUOTES) + r"]?\s*$")
+_HEAD_HAN = re.compile(rf"([{HAN}]{{1,16}})[{re.escape(_QUOTES)}]?$")
+_LATIN_PHRASE = r"[A-Za-z][A-Za-z0-9]*(?:[- ][A-Za-z][A-Za-z0-9]*){0,11}"
+_FULLNAME = re.compile(
+    r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)[”\"]?\s*[,，]?\s*(?:它|其)?(?:的)?(?:英文)?全称(?:是|为|叫|叫做)?[:：]?\s*"
+    rf"[“\"]?({_LATIN_PHRASE})")
+_CHINESE_NAME = re.compile(rf"中文(?:名|名字|译名)?(?:是|叫|为|叫做)?[:：]?\s*[“\"]?([{HAN}]{{2,12}})(?=[”\"，,。；;、\s）)]|$)")
+_AKA = re.compile(rf"([{HAN}]{{2,16}}|[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)[”\"]?\s*[,，]?\s*(?:又称|也称|亦称|或称|又叫|也叫|俗称|简称)(?:为|作|做)?\s*"
+                  rf"[“\"]?([{HAN}]{{2,12}}|{_LATIN_PHRASE})[”\"]?(?=[，,。；;、\s）)]|$)")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
+@dataclass(frozen=True)
+class MinedDefinition(MinedAlias):
+    """A mined group, with what resolution needs beyond the plain forms.
+
+    ``head_options``: possible extents of a term written before the definition whose start is
+    unclear (longest first; resolution keeps the first that is a known label).  ``wellformed``: an
+    acronym was checked against its English long form.  ``why``: non-empty when the group is rejected.
+    """
+
+    head_options: tuple[str, ...] = ()
+    wellformed: bool = False
+    why: str = ""
+
+
+def is_acronym(form: str) -> bool:
+    """CRF, WGAN-GP, JoSE, GloVe, word2vec is not: two capitals or more, no spaces, short."""
+    return bool(_ACRONYM.match(form)) and len(form) <= 12 and sum(ch.isupper() for ch in form) >= 2 \
+        and sum(ch.isupper() for ch in form) * 2 >= sum(ch.isalpha() for ch in form) - 2
+
+
+def long_form_for(short: str, long: str) -> str | None:
+    """Schwartz–Hearst: the end of ``long`` that ``short`` abbreviates, or None.
+
+    Every letter and digit of ``short`` appears in order in ``long``; its first at a word start.
+    """
+    s, li = len(short) - 1, len(long) - 1
+    while s >= 0:
+        c = short[s].lower()
+        if not c.isalnum():
+            s -= 1
+            continue
+        while li >= 0 and (long[li].lower() != c or (s == 0 and li > 0 and long[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return None
+        li -= 1
+        s -= 1
+    start = max(long.rfind(" ", 0, li + 1), long.rfind("-", 0, li + 1)) + 1
+    out = long[start:].strip()
+    words = len(out.split())
+    letters = sum(ch.isalnum() for ch in short)
+    if words > min(letters + 5, letters * 2) or out.lower() == short.lower():
+        return None
+    return out
+
+
+def term_kind(form: str) -> str | None:
+    """latin, han or None (not a term: a sentence, a formula, a number...)."""
+    if _HAN_TERM.match(form):
+        return "han"
+    if _LATIN_TERM.match(form) and len(form.split()) <= 8 and any(ch.isalpha() for ch in form):
+        return "latin"
+    return None
+
+
+_ANAPHOR = re.compile(r"^(?:这|那|该|此|其|它|上述|本|每|各|某|则|即|就|而|但|也|又|还|都)")
+
+
+def _bounded(body: str, start: int) -> bool:
+    """A term starting at ``start`` is whole: it follows punctuation, a space or the start of the text."""
+    return start == 0 or body[start - 1] in "\n \t，。；：、！？,.;:!?(（“\"「『《【—"
+
+
+def _clean(form: str) -> str:
+    return form.strip().strip(_QUOTES).strip()
+
+
+def _sentence(body: str, start: int, end: int) -> str:
+    a = max((m.end() for m in _SENTENCE_END.finditer(body, max(0, start - 300), start)), default=max(0, start - 300))
+    m = _SENTENCE_END.search(body, end)
+    b = m.end() if m else len(body)
+    return body[a:b].strip()[:400]
+
+
+def _check(forms: list[str]) -> tuple[bool, str]:
+    """(wellformed, why-rejected) for a group of clean terms."""
+    acr = [f for f in forms if term_kind(f) == "latin" and is_acronym(f)]
+    longs = [f for f in forms if term_kind(f) == "latin" and not is_acronym(f)]
+    if acr and longs:
+        for a in acr:
+            for lf in longs:
+                got = long_form_for(a, lf)
+                if got is not None and got == lf:
+                    return True, ""
+        return False, f"{acr[0]} does not abbreviate {longs[0]}"
+    if len(acr) >= 2:
+        if long_form_for(min(acr, key=len), max(acr, key=len)) is None and len({a.lower() for a in acr}) > 1:
+            return False, f"{acr[0]} and {acr[1]} are unrelated acronyms"
+    return False, ""
+
+
+def _group(body: str, start: int, end: int, forms: list[str], head_options: tuple[str, ...] = ()) -> MinedDefinition | None:
+    forms = list(dict.fromkeys(f for f in forms if f))
+    if len(forms) + (1 if head_options else 0) < 2:
+        return None
+    wellformed, why = _check(forms)
+    return MinedDefinition(forms=tuple(forms), evidence=_sentence(body, start, end), start=start,
+                           head_options=head_options, wellformed=wellformed, why=why)
+
+
+def _paren_groups(body: str, masked: str):
+    for m in _PAREN.finditer(masked):
+        inside = m.group(1).strip()
+        cue = _CUE_IN.match(inside)
+        if cue:
+            inside = inside[cue.end():]
+        parts = [_clean(p) for p in _SEP.split(inside)]
+        if not parts or len(parts) > 3 or any(term_kind(p) is None for p in parts):
+            continue
+        kinds = {term_kind(p) for p in parts}
+        before = masked[max(0, m.start() - 120):m.start()]
+        head: list[str] = []
+        options: tuple[str, ...] = ()
+        hl = _HEAD_LATIN.search(before)
+        hh = _HEAD_HAN.search(before)
+        if hl:
+            words = hl.group(1).split(" ")
+            acr_parts = [p for p in parts if is_acronym(p)]
+            if is_acronym(words[-1]) and (len(words) == 1 or not acr_parts):
+                head = [words[-1]]
+            elif acr_parts:
+                lf = long_form_for(acr_parts[0], hl.group(1))
+                if lf is None:
+                    yield _group(body, m.start(), m.end(), parts + [words[-1]])
+                    continue
+                head = [lf]
+            else:
+                options = tuple(" ".join(words[k:]) for k in range(max(0, len(words) - 6), len(words)))
+        elif hh:
+            run = hh.group(1)
+            if "latin" not in kinds and not cue:
+                continue  # 模型(网络): a Han gloss of a Han word is no definition
+            if _bounded(body, max(0, m.start() - 120) + hh.start()) and 2 <= len(run) <= 10 and not _ANAPHOR.match(run):
+                head = [run]
+            else:
+                options = tuple(run[k:] for k in range(max(0, len(run) - 12), len(run) - 1))
+        else:
+            continue
+        if not head and not options:
+            continue
+        if "latin" not in kinds and not any(term_kind(h) == "latin" for h in head) and not cue:
+            continue
+        g = _group(body, m.start() - len(head[0]) if head else m.start(), m.end(), head + parts, options)
+        if g:
+            yield g
+
+
+def _fullname_groups(body: str, masked: str):
+    for m in _FULLNAME.finditer(masked):
+        short, long = m.group(1), m.group(2).strip()
+        forms = [short]
+        lf = long_form_for(short, long)
+        if lf is None:
+            yield _group(body, m.start(), m.end(), [short, long])
+            continue
+        # the phrase may run on past the long form: keep the words up to the last one S-H used
+        forms.append(_trim_after(short, long))
+        tail = masked[m.end():m.end() + 60]
+        cn = _CHINESE_NAME.search(tail)
+        if cn and not _SENTENCE_END.search(tail, 0, cn.start()):
+            forms.append(cn.group(1))
+        yield _group(body, m.start(), m.end(), forms)
+
+
+def _trim_after(short: str, long: str) -> str:
+    """The shortest start of ``long`` that ``short`` still abbreviates whole."""
+    words = long.split(" ")
+    for k in range(1, len(words) + 1):
+        cand = " ".join(words[:k])
+        if long_form_for(short, cand) == cand:
+            return cand
+    return long
+
+
+def _aka_groups(body: str, masked: str):
+    for m in _AKA.finditer(masked):
+        a, b = _clean(m.group(1)), _clean(m.group(2))
+        if term_kind(b) is None:
+            continue
+        if _ANAPHOR.match(a):
+            continue  # 这种分布也称为…: the name is for something said before
+        if term_kind(a) == "han" and not _bounded(body, m.start()):
+            g = _group(body, m.start(), m.end(), [b], tuple(a[k:] for k in range(0, len(a) - 1)))
+        else:
+            g = _group(body, m.start(), m.end(), [a, b])
+        if g:
+            yield g
 
 
 def mine_aliases(body: str) -> tuple[MinedAlias, ...]:
-    return ()
+    """Every definition found in ``body`` (LaTeX and code excluded), in text order."""
+    if not body:
+        return ()
+    masked = mask(body)
+    out: dict[tuple, MinedDefinition] = {}
+    for gen in (_paren_groups, _fullname_groups, _aka_groups):
+        for g in gen(body, masked):
+            if g is not None:
+                out.setdefault((g.forms, g.head_options), g)
+    return tuple(sorted(out.values(), key=lambda g: (g.start, g.forms)))
+
+
+# ---------------------------------------------------------------------------------------------
+# resolution against the concept base
+
+
+def _lang(form: str) -> str:
+    return "zh" if any(is_han(ch) for ch in form) else "en"
+
+
+def _slug(form: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", form.lower()).strip("-")
+
+
+def resolve_mined(base, mined: Sequence[tuple[str, MinedAlias]]):
+    """(base extended by the mined groups, one aliases.tsv row per mined form)."""
+    from ..link.conceptbase import ConceptBase, add_alt, label_key
+    from ..vocab import CONCEPT_IRI
+
+    concepts: dict[str, Concept] = dict(base.concepts)
+    index = base.label_index()
+    rows: list[dict] = []
+
+    def row(form, cid, status, post, a, note=""):
+        c = concepts.get(cid) if cid else None
+        rows.append({"form": form, "concept": cid or "", "label": c.label() if c else "", "status": status,
+                     "post": post, "evidence": a.evidence, "note": note})
+
+    for post, a in sorted(mined, key=lambda pa: (pa[0], pa[1].start, pa[1].forms)):
+        forms = list(a.forms)
+        options = getattr(a, "head_options", ())
+        why = getattr(a, "why", "")
+        if options:
+            known = [o for o in options if label_key(o) in index]
+            if known:
+                forms.insert(0, known[0])
+        forms = [f for f in dict.fromkeys(forms) if label_key(f) not in base.suppressed]
+        if why:
+            for f in forms:
+                row(f, index.get(label_key(f)), "rejected", post, a, why)
+            continue
+        hits = sorted({index[label_key(f)] for f in forms if label_key(f) in index})
+        if len(forms) < 2:
+            continue
+        if len(hits) > 1:
+            for f in forms:
+                row(f, index.get(label_key(f)), "conflict", post, a, "forms of " + ", ".join(hits))
+            continue
+        if hits:
+            cid = hits[0]
+            for f in forms:
+                if label_key(f) in index:
+                    row(f, cid, "known", post, a)
+                else:
+                    concepts[cid] = add_alt(concepts[cid], _lang(f), f)
+                    index[label_key(f)] = cid
+                    row(f, cid, "added", post, a)
+            continue
+        if not getattr(a, "wellformed", False):
+            for f in forms:
+                row(f, None, "rejected", post, a, "no form is a known concept and no acronym was checked")
+            continue
+        longs = [f for f in forms if _lang(f) == "en" and not is_acronym(f)]
+        han = [f for f in forms if _lang(f) == "zh"]
+        slug = _slug(longs[0]) if longs else _slug(forms[0])
+        cid, n = slug, 1
+        while cid in concepts:
+            n += 1
+            cid = f"{slug}-{n}"
+        names = {"en": longs[0]}
+        if han:
+            names["zh"] = han[0]
+        pref = tuple(sorted(names.items()))
+        alt = tuple((_lang(f), f) for f in forms if (_lang(f), f) not in pref)
+        concepts[cid] = Concept(id=cid, iri=CONCEPT_IRI + cid, pref=pref, alt=alt, discovered=True,
+                                evidence=a.evidence, defined_in=post)
+        for f in forms:
+            index[label_key(f)] = cid
+            row(f, cid, "discovered", post, a)
+    return ConceptBase(concepts, base.suppressed), rows
+
