@@ -6,7 +6,7 @@ Rules every match keeps:
   ``flow`` is not in ``tensorflow``, ``GAN`` not in ``DCGAN``; a hyphen glues a word to the one before
   it (``GP`` is not in ``WGAN-GP``); Han characters, spaces and punctuation are boundaries;
 - a Latin label is matched exactly as written when it is short (<= 5 letters) or has capitals after
-  its first letter (EM, ODE, GloVe), otherwise case-insensitively; English plurals come for free;
+  the first letter of a word (EM, ODE, GloVe, RealNVP), otherwise case-insensitively; English plurals come for free;
 - LaTeX (``$…$``, ``$$…$$``, ``\\[…\\]``, ``\\(…\\)``, ``\\begin{…}…\\end{…}``) and code (fenced, or
   lines indented by four spaces or a tab) are masked before matching, offsets unchanged;
 - "blockers": words of jieba's bundled dictionary that straddle the start of a Han label (主流 in
@@ -61,7 +61,8 @@ def case_sensitive(label: str) -> bool:
     """Short Latin labels and labels with inner capitals are matched exactly as written."""
     if not _letters(label):
         return True
-    return _letters(label) <= 5 or any(ch.isupper() for ch in label[1:])
+    # capitals inside a word (GloVe, RealNVP, WGAN) mark a name; Title Case words do not
+    return _letters(label) <= 5 or any(ch.isupper() for word in re.split(r"[^A-Za-z]+", label) for ch in word[1:])
 
 
 def plurals(label: str) -> list[str]:
