@@ -7,6 +7,7 @@ can be cached and run in a process pool.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..model import CitationRef
@@ -17,7 +18,7 @@ BLOG_HOSTS = ("kexue.fm", "spaces.ac.cn")
 _MAX_TITLE = 200
 _BEFORE, _AFTER = 30, 20
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
-_PARAGRAPH_END = re.compile(r"。|\n\s*\n")
+_PARAGRAPH_END = re.compile(r"[。！？!?]|\n\s*\n")
 _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", re.IGNORECASE)
 _BARE_ARCHIVE = re.compile(r"(?<![A-Za-z0-9./])(?:www\.)?(?:kexue\.fm|spaces\.ac\.cn)/archives/\d+", re.IGNORECASE)
 _ARXIV_ID = re.compile(r"(?<![A-Za-z0-9/.])arXiv\s*[:：]\s*(\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
@@ -112,8 +113,11 @@ def extract_citations(body: str) -> tuple[CitationRef, ...]:
     for s, e in titles:
         found.append((s, e, "title", body[s + 1:e - 1]))
 
+    starts = [s for s, _ in titles]
+
     def inside_title(pos: int) -> bool:
-        return any(s <= pos < e for s, e in titles)
+        i = bisect.bisect_right(starts, pos) - 1
+        return i >= 0 and pos < titles[i][1]
 
     taken: list[tuple[int, int]] = []
     for m in _URL.finditer(body):

@@ -9,30 +9,48 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from ..extract.citations import BLOG_HOSTS, CONTEXT_SEP, archive_id, arxiv_id
 from ..model import Citation, CitationRef, Post, Problem
 from .series import detect_series, shared_prefix
 from .titles import TitleIndex, is_latin, nfkc, parse_series, title_key
 
-# Context cues, matched in the words before a reference; the one nearest to it wins, and of two
-# ending at the same place the longer ("本博客" over "博客").
+# Context cues, matched in the words before a reference (other 《titles》 there blanked out); the one
+# nearest to the reference wins, and of two ending at the same place the longer ("本博客" over "博客").
 _BEFORE_CUES: list[tuple[str, str]] = [
     ("missing-post", r"笔者|拙作|旧作|本博客?|本站|本系列|该系列|这个系列|系列文章|之前的文章|之前的博文|以前的文章|之前写|以前写|"
-                     r"曾写|写过|上一篇|前一篇|前一文|前文|上文|之前的|此前的|我们在|我们之前|以前也|早年|我的文章|博文"),
+                     r"曾写|写过|上一篇|前一篇|前一文|前文|上文|之前的|此前的|我们在|我们之前|以前也|早年|我的文章|博文|"
+                     r"之前在|此前在|在之前|之前我们|此前我们"),
     ("paper", r"论文|文献|[Pp]aper|arXiv|会议|期刊|ICLR|NeurIPS|NIPS|ICML|ACL|EMNLP|CVPR|AAAI|发表"),
-    ("book", r"书|教材|课本|著作|专著|一本|出版|丛书|读本"),
-    ("article", r"公众号|知乎|机器之心|量子位|报道|报导|新闻|专栏|帖子|推特|[Tt]witter|微博|网友|博客|[Bb]log|[Gg]ithub|"
-                r"issue|Stack\s?Exchange|Reddit|维基|[Ww]iki|网站|网页|的文章|的介绍|大神|杰作"),
-    ("other", r"电影|影片|歌|课程|一节课|评测|比赛|竞赛|节目|游戏|纪录片|电视剧|动画|赛事"),
+    ("book", r"书|教材|课本|著作|专著|一本|出版|丛书|读本|所著|编著|译著|原著|小说"),
+    ("article", r"公众号|知乎|机器之心|量子位|报道|报导|新闻|专栏|帖子|推特|[Tt]witter|微博|网友|[Bb]log|[Gg]ithub|issue|"
+                r"Stack\s?Exchange|Reddit|维基|[Ww]iki|网站|网页|论坛|教程|相关链接|"
+                # somebody's article: "X的文章", but not the author's own ("去年的文章", "笔者的博客", "之前的文章")
+                r"(?<![年前初底末之我者早])的(?:文章|博客|博文)"),
+    ("other", r"电影|影片|歌|课程|门课|的课|一节课|评测|比赛|竞赛|节目|游戏|纪录片|电视剧|动画|赛事|漫画|专辑"),
 ]
 _BEFORE = [(kind, re.compile(p)) for kind, p in _BEFORE_CUES]
+# Words that still hold for a title without Han characters in a blog whose own titles are Chinese:
+# such a title is not one of the blog's posts, and "文章" there is as likely a paper as a web page.
+_LATIN_KINDS = {"paper", "book", "other"}
+_LATIN_ARTICLE = re.compile(r"公众号|知乎|机器之心|量子位|博客|[Bb]log|[Gg]ithub|issue|Stack\s?Exchange|Reddit|维基|[Ww]iki|"
+                            r"推特|[Tt]witter|帖子|网友|教程|网站|网页|论坛")
+# "licstar的《…》", "Matrix67之前写的《…》", "某某同学写的《…》": a named person's work, right before the title
+_OWNER = re.compile(r"(?:[A-Za-z][\w.]*|同学|老师|大神|网友)(?:之前|以前)?写?的(?:这篇|一篇)?(?:文章|博客|博文)?[:：\s]*$")
 # Cues right after the closing 》 (一节, 一书, 论文 ...) are decisive.
 _AFTER = [
-    ("other", re.compile(r"^\s*(?:这|的)?(?:一节|小节|一章|章节|这一节|这一章|部分|一集|这首|这部)")),
-    ("book", re.compile(r"^\s*(?:这|的)?(?:一书|这本书|这套书|书中|一本书|书里|系列丛书|教材)")),
+    # GB/T 7714 reference markers: [M] a book, [J]/[C] a paper, [EB/OL]/[N] a web or news article
+    ("book", re.compile(r"^\s*(?:\([^)]{0,12}\)|（[^）]{0,12}）)?\s*\[M\]")),
+    ("paper", re.compile(r"^\s*(?:\([^)]{0,12}\)|（[^）]{0,12}）)?\s*\[[JCD]\]")),
+    ("article", re.compile(r"^\s*(?:\([^)]{0,12}\)|（[^）]{0,12}）)?\s*\[(?:EB/OL|N)\]")),
+    ("other", re.compile(r"^\s*(?:这|的)?(?:一节|小节|一章|章节|这一节|这一章|部分|一集|这首|这部|的主演|上映|主演)")),
+    ("book", re.compile(r"^\s*(?:这|的)?(?:一书|这本书|这套书|书中|一本书|书里|系列丛书|教材|(?:中的|的)?习题|"
+                        r"第[一二三四五六七八九十\d]+[章卷册]|[（(]?第\s*[一二三四五六七八九十\d]+\s*版)")),
+    ("article", re.compile(r"^\s*(?:杂志|周刊|日报|报道)")),
     ("paper", re.compile(r"^\s*(?:这篇|的)?论文")),
 ]
+_OTHER_TITLES = re.compile(r"《[^《》]*》")
 _TITLE_WORDS = [("other", re.compile(r"(?:评测|比赛|大赛|竞赛|挑战赛|课程|公开课|电影|专辑)$"))]
 _IMAGE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|ico|css|js)(?:[?#].*)?$", re.IGNORECASE)
 _GAP = re.compile(r"^[\s(（:：\[]*$")
@@ -43,17 +61,30 @@ def _split(ctx: str) -> tuple[str, str]:
     return before, after
 
 
-def context_kind(ref: CitationRef) -> tuple[str | None, str]:
-    """The kind of work the words around a reference name, and the cue that says so."""
+def context_kind(ref: CitationRef, latin: bool = False) -> tuple[str | None, str]:
+    """The kind of work the words around a reference name, and the cue that says so.
+
+    ``latin``: the reference is an all-Latin title in a blog that titles its own posts in Chinese.
+    """
     before, after = _split(ref.context)
+    before = _OTHER_TITLES.sub(lambda m: "\u3000" * len(m.group()), before)
     for kind, rx in _AFTER:
         m = rx.search(after)
         if m:
             return kind, m.group().strip()
+    if not latin and (m := _OWNER.search(before)):
+        return "article", m.group().strip()
     best: tuple[int, int, str, str] | None = None
     for kind, rx in _BEFORE:
+        if latin and kind not in _LATIN_KINDS:
+            continue
         for m in rx.finditer(before):
             cand = (m.end(), len(m.group()), kind, m.group())
+            if best is None or cand[:2] > best[:2]:
+                best = cand
+    if latin:
+        for m in _LATIN_ARTICLE.finditer(before):
+            cand = (m.end(), len(m.group()), "article", m.group())
             if best is None or cand[:2] > best[:2]:
                 best = cand
     if best:
@@ -73,6 +104,12 @@ class Resolver:
                 if aid and aid.isdigit():
                     self.by_archive.setdefault(aid, p.key)
         self.prefixes = {title_key(pre) for p in posts if p.title and (pre := shared_prefix(p.title))}
+        titled = [p.title for p in posts if p.title]
+        # a blog that titles its posts in Chinese cites English titles of other people's work
+        self.latin_is_foreign = sum(map(is_latin, titled)) < len(titled) / 2
+
+    def foreign(self, title: str) -> bool:
+        return self.latin_is_foreign and is_latin(title)
 
     def same_blog_series(self, title: str) -> bool:
         """True when ``title`` names a member of a series the corpus has other posts of."""
@@ -84,7 +121,7 @@ class Resolver:
 
     def title(self, source: str, ref: CitationRef, via: CitationRef | None = None) -> Citation | None:
         """Resolve or type one 《title》; ``via`` is a URL printed right after it (its address)."""
-        name = nfkc(ref.text)
+        name = " ".join(ref.text.split())
         if via is not None and via.form == "post-url":
             target = self.by_archive.get(archive_id(via.text) or "")
             if target:
@@ -92,16 +129,18 @@ class Resolver:
             return Citation(source, ref, "missing-post", None, name, "sure", "archive link of a post the corpus lacks")
         if via is not None and via.form == "arxiv":
             return Citation(source, ref, "paper", None, name, "sure", "arXiv link next to the title")
-        kind, cue = context_kind(ref)
+        foreign = self.foreign(ref.text)
+        kind, cue = context_kind(ref, latin=foreign)
         _, after = _split(ref.context)
         m = self.index.match(ref.text, after)
         if m is not None:
-            # a title that is also a paper's (an all-Latin title) goes to the post only when the context says so
-            if is_latin(ref.text) and m.how != "nested" and kind not in (None, "missing-post"):
-                pass
+            if m.key == source and nfkc(name) != nfkc(self.posts[source].title or ""):
+                pass  # a work printed differently that only normalises to the citing post's own title
+            elif is_latin(ref.text) and m.how != "nested" and kind not in (None, "missing-post"):
+                pass  # a title that is also a paper's goes to the post only when the context says so
             else:
                 return self._post(source, ref, m.key, f"title matched ({m.how})", sure=m.sure)
-        return self._typed(source, ref, name, kind, cue)
+        return self._typed(source, ref, name, kind, cue, foreign)
 
     def _post(self, source: str, ref: CitationRef, target: str, reason: str, sure: bool = True) -> Citation | None:
         if target == source:
@@ -109,10 +148,10 @@ class Resolver:
         return Citation(source, ref, "post", target, self.posts[target].display_title,
                         "sure" if sure else "unsure", reason)
 
-    def _typed(self, source: str, ref: CitationRef, name: str, kind: str | None, cue: str) -> Citation:
+    def _typed(self, source: str, ref: CitationRef, name: str, kind: str | None, cue: str, foreign: bool) -> Citation:
         if kind:
             return Citation(source, ref, kind, None, name, "sure", f"context: {cue}")
-        if self.same_blog_series(ref.text):
+        if not foreign and self.same_blog_series(ref.text):
             return Citation(source, ref, "missing-post", None, name, "sure", "series of the blog")
         for k, rx in _TITLE_WORDS:
             m = rx.search(name)
@@ -177,9 +216,21 @@ def resolve_citations(posts: list[Post], refs: Mapping[str, tuple[CitationRef, .
                                         f"《{ref.text}》 in “{post.display_title}” taken as {cit.kind}"
                                         f"{' ' + cit.name if cit.kind == 'post' else ''} ({cit.reason}); check it",
                                         severity="warning"))
+    citations = _one_name_per_work(citations)
     cited_missing = [c.name for c in citations if c.kind == "missing-post"]
     series = detect_series(posts, cited_missing)
     return citations, series, problems
+
+
+def _one_name_per_work(citations: list[Citation]) -> list[Citation]:
+    """Printings of one title (full/half-width, spaces, nested marks) name one work: the commonest printing."""
+    forms: dict[tuple[str, str], Counter] = {}
+    for c in citations:
+        if c.target is None:
+            forms.setdefault((c.kind, title_key(c.name)), Counter())[c.name] += 1
+    best = {k: min(v.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, v in forms.items()}
+    return [c if c.target is not None or best[(c.kind, title_key(c.name))] == c.name
+            else replace(c, name=best[(c.kind, title_key(c.name))]) for c in citations]
 
 
 def missing_posts(citations: Iterable[Citation]) -> list[dict]:

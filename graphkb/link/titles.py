@@ -123,7 +123,8 @@ class Match:
 class TitleIndex:
     """Every post title of the corpus, indexed for exact, structural and approximate look-up."""
 
-    MIN_RATIO = 0.8
+    MIN_RATIO = 0.75  # with characters only left out (an abbreviation)
+    TYPO_RATIO = 0.9  # with characters changed
     MARGIN = 0.08
 
     def __init__(self, titles: Iterable[tuple[str, str]]):
@@ -185,15 +186,18 @@ class TitleIndex:
         st = parse_series(cited)
         if st and st.numbered:
             name, rest = title_key(st.name), title_key(st.rest)
-            same = self.by_series.get((name, st.number), [])
-            for pk in sorted(same):
+            same = sorted(self.by_series.get((name, st.number), []))
+            for pk in same:
                 other = parse_series(self.titles[pk])
-                if not rest or not other.rest or self._close(nfkc(st.rest), nfkc(other.rest)):
+                if not rest or not other.rest or title_key(other.rest) == rest:
                     return Match(pk, "series")
             # an outdated number: the same series and the same subtitle under another number
             one = self._one(self.by_series_rest.get((name, rest), [])) if rest else None
             if one:
                 return Match(one, "stale-number")
+            for pk in same:
+                if self._close(nfkc(st.rest), nfkc(parse_series(self.titles[pk]).rest)):
+                    return Match(pk, "series")
         else:
             m = _LEADING.match(nfkc(cited))
             if m:
@@ -215,10 +219,15 @@ class TitleIndex:
     def _close(a: str, b: str) -> bool:
         """Two subtitles of one series number: equal, or nearly so with the same part marks."""
         ka, kb = title_key(a), title_key(b)
-        return ka == kb or (markers(a) == markers(b)
-                            and difflib.SequenceMatcher(None, ka, kb, autojunk=False).ratio() >= 0.8)
+        if ka == kb:
+            return True
+        ratio = difflib.SequenceMatcher(None, ka, kb, autojunk=False).ratio()
+        return markers(a) == markers(b) and (ratio >= TitleIndex.TYPO_RATIO
+                                             or (ratio >= TitleIndex.MIN_RATIO and _subsequence(ka, kb)))
 
     def _approximate(self, cited: str, k: str) -> Match | None:
+        """The one post whose title is nearly ``cited``: the same series numbers, a clear winner,
+        and either almost equal (a typo) or ``cited`` with some characters left out (an abbreviation)."""
         if len(k) < 6:
             return None
         grams = _bigrams(k)
@@ -226,17 +235,23 @@ class TitleIndex:
         for g in grams:
             for pk in self.grams.get(g, ()):
                 counts[pk] += 1
-        shortlist = [pk for pk, n in counts.items() if n >= len(grams) / 2]
         want = markers(cited)
+        shortlist = [pk for pk, n in counts.items() if n >= len(grams) / 2 and markers(self.titles[pk]) == want]
         scored = sorted(((difflib.SequenceMatcher(None, k, title_key(self.titles[pk]), autojunk=False).ratio(), pk)
                          for pk in shortlist), reverse=True)
         if not scored or scored[0][0] < self.MIN_RATIO:
             return None
         best, pk = scored[0]
-        if k in title_key(self.titles[pk]):
-            return None  # a title cited inside a longer one names another work (a paper and its 浅读)
         if len(scored) > 1 and scored[1][0] > best - self.MARGIN:
             return None
-        if markers(self.titles[pk]) != want:
+        other = title_key(self.titles[pk])
+        if k in other:
+            return None  # a title cited inside a longer one names another work (a paper and its 浅读)
+        if best < self.TYPO_RATIO and not _subsequence(k, other):
             return None
         return Match(pk, "approximate")
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
