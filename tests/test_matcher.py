@@ -79,9 +79,16 @@ def test_matcher_masking_keeps_offsets(matcher, text):
     assert all(text[m.start:m.end] == m.surface for m in matcher.find(text))
 
 
-@pytest.mark.parametrize("text,absent", [("这是主流模型的做法", "flow-model"), ("累积分布函数", "integral")])
+@pytest.mark.parametrize("text,absent", [("这是主流模型的做法", "flow-model")])
 def test_matcher_blockers_keep_short_han_label_out_of_longer_word(matcher, text, absent):
     assert absent not in {c for c, _ in found(matcher, text)}
+
+
+@pytest.mark.parametrize("text,cid,freq,present", [("累积分布函数", "integral", 1, False),
+                                                   ("累积分布函数", "integral", 10**9, True)])
+def test_matcher_blocker_frequency_threshold(matcher, text, cid, freq, present):
+    m = ConceptMatcher(matcher.base, blocker_min_freq=freq)
+    assert (cid in {x.concept for x in m.find(text)}) == present
 
 
 @pytest.mark.parametrize("text,present", [("这里的流模型很简单", "flow-model"), ("求一个积分", "integral")])
