@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ..extract.citations import BLOG_HOSTS, CONTEXT_SEP, archive_id, arxiv_id
 from ..model import Citation, CitationRef, Post, Problem
-from .series import detect_series, shared_prefix
+from .series import detect_series, title_prefixes
 from .titles import TitleIndex, is_latin, nfkc, parse_series, title_key
 
 # Context cues, matched in the words before a reference (other 《titles》 there blanked out); the one
@@ -51,6 +51,7 @@ _AFTER = [
     ("paper", re.compile(r"^\s*(?:这篇|的)?论文")),
 ]
 _OTHER_TITLES = re.compile(r"《[^《》]*》")
+_LIST_GAP = re.compile(r"^[\s、，,和与及或以]*$")
 _TITLE_WORDS = [("other", re.compile(r"(?:评测|比赛|大赛|竞赛|挑战赛|课程|公开课|电影|专辑)$"))]
 _IMAGE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|ico|css|js)(?:[?#].*)?$", re.IGNORECASE)
 _GAP = re.compile(r"^[\s(（:：\[]*$")
@@ -67,6 +68,11 @@ def context_kind(ref: CitationRef, latin: bool = False) -> tuple[str | None, str
     ``latin``: the reference is an all-Latin title in a blog that titles its own posts in Chinese.
     """
     before, after = _split(ref.context)
+    last = None
+    for last in _OTHER_TITLES.finditer(before):
+        pass
+    if last is not None and not _LIST_GAP.match(before[last.end():]):
+        before = before[last.end():]  # the words before an earlier title belong to that title
     before = _OTHER_TITLES.sub(lambda m: "\u3000" * len(m.group()), before)
     for kind, rx in _AFTER:
         m = rx.search(after)
@@ -103,7 +109,7 @@ class Resolver:
             for aid in (p.source_id, archive_id(p.url or "")):
                 if aid and aid.isdigit():
                     self.by_archive.setdefault(aid, p.key)
-        self.prefixes = {title_key(pre) for p in posts if p.title and (pre := shared_prefix(p.title))}
+        self.prefixes = {title_key(pre) for p in posts if p.title for pre in title_prefixes(p.title)}
         titled = [p.title for p in posts if p.title]
         # a blog that titles its posts in Chinese cites English titles of other people's work
         self.latin_is_foreign = sum(map(is_latin, titled)) < len(titled) / 2
@@ -116,8 +122,7 @@ class Resolver:
         st = parse_series(title)
         if st and st.numbered and title_key(st.name) in self.index.series_names:
             return True
-        pre = shared_prefix(title)
-        return bool(pre and title_key(pre) in self.prefixes)
+        return any(title_key(pre) in self.prefixes for pre in title_prefixes(title))
 
     def title(self, source: str, ref: CitationRef, via: CitationRef | None = None) -> Citation | None:
         """Resolve or type one 《title》; ``via`` is a URL printed right after it (its address)."""

@@ -13,16 +13,19 @@ from collections.abc import Iterable
 from ..model import Post
 from .titles import nfkc, parse_series, title_key
 
-_PREFIX = re.compile(r"^(?P<prefix>[^:|之]+?)\s*(?:之|:|\|)\s*\S")
+_SEPARATOR = re.compile(r"\s*(?:之|:|\|)\s*")
 MIN_PREFIX = 3
 
 
-def shared_prefix(title: str) -> str | None:
-    """The part of a title before its first 之 / ： / |, when long enough to name a series."""
-    m = _PREFIX.match(nfkc(title))
-    if not m or len(title_key(m["prefix"])) < MIN_PREFIX:
-        return None
-    return m["prefix"].strip()
+def title_prefixes(title: str) -> list[str]:
+    """Every part of a title before one of its 之 / ： / |, shortest first, when long enough to name a series."""
+    t = nfkc(title)
+    out = []
+    for m in _SEPARATOR.finditer(t):
+        pre = t[:m.start()].strip()
+        if m.end() < len(t) and len(title_key(pre)) >= MIN_PREFIX:
+            out.append(pre)
+    return out
 
 
 def _by_date(posts: list[Post]) -> list[Post]:
@@ -65,18 +68,27 @@ def detect_series(posts: Iterable[Post], cited_titles: Iterable[str] = ()) -> li
             out.append((p.key, name_of(k), rank))
             taken.add(p.key)
 
+    # each post joins the longest of its prefixes that another post (or a cited title) shares
+    rest = [p for p in posts if p.key not in taken]
+    known = {title_key(p.title) for p in posts}
+    holders: dict[str, set[str]] = defaultdict(set)
+    outside: dict[str, set[str]] = defaultdict(set)  # cited titles the corpus lacks, by prefix
+    for t in [p.title for p in rest]:
+        for pre in title_prefixes(t):
+            holders[title_key(pre)].add(title_key(t))
+    for t in {t for t in cited_titles if title_key(t) not in known}:
+        for pre in title_prefixes(t):
+            holders[title_key(pre)].add(title_key(t))
+            outside[title_key(pre)].add(title_key(t))
     prefixed: dict[str, list[Post]] = defaultdict(list)
-    for p in posts:
-        if p.key not in taken and (pre := shared_prefix(p.title)):
-            prefixed[title_key(pre)].append(p)
-            names[title_key(pre)].append(((p.date or "") + p.key, pre))
-    outside: dict[str, int] = defaultdict(int)
-    for t in set(cited_titles):
-        pre = shared_prefix(t)
-        if pre and title_key(pre) in prefixed and title_key(t) not in {title_key(p.title) for p in posts}:
-            outside[title_key(pre)] += 1
+    for p in rest:
+        shared = [pre for pre in title_prefixes(p.title) if len(holders[title_key(pre)]) >= 2]
+        if shared:
+            k = title_key(shared[-1])
+            prefixed[k].append(p)
+            names[k].append(((p.date or "") + p.key, shared[-1]))
     for k, members in prefixed.items():
-        if len(members) + outside[k] < 2:
+        if len(members) + len(outside[k]) < 2:
             continue
         dated = not outside[k] and all(p.date and not p.date.startswith("--") for p in members)
         for i, p in enumerate(_by_date(members), start=1):
