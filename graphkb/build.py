@@ -41,6 +41,64 @@ def output_lock(out_dir: str):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+OUTPUT_NAMES = ("report.json", "aliases.tsv")  # besides the exporters' files
+
+
+def _is_leftover(name: str) -> bool:
+    """A temp file of an output, ours or atomic_open's: ``.graph.ttl.staged.tmp``, ``..graph.ttl.staged.tmp.x.tmp``."""
+    from .export import EXPORTERS
+
+    names = OUTPUT_NAMES + tuple(e.filename for e in EXPORTERS.values())
+    base = name.lstrip(".")
+    return name.startswith(".") and name.endswith(".tmp") and any(base.startswith(n + ".") for n in names)
+
+
+def remove_leftovers(out_dir: str) -> list[str]:
+    """Delete the temp files a killed build left in ``out_dir`` (call it holding the folder's lock)."""
+    removed = []
+    for name in sorted(os.listdir(out_dir)):
+        if _is_leftover(name):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(out_dir, name))
+                removed.append(name)
+    return removed
+
+
+class _Staging:
+    """Every output is written under a temporary name first and renamed into place only once ALL are complete.
+
+    A build killed before ``publish`` leaves the previous outputs as they were (the next build removes its
+    temp files; readers skip hidden files anyway); one killed during ``publish`` (a few renames) leaves every
+    file complete, old or new.  report.json is renamed last, so a report always describes outputs in place.
+    """
+
+    def __init__(self, out_dir: str):
+        self.out_dir = out_dir
+        self.pending: list[tuple[str, str]] = []
+
+    def path(self, final: str) -> str:
+        tmp = os.path.join(os.path.dirname(final), f".{os.path.basename(final)}.staged.tmp")
+        self.pending.append((tmp, final))
+        return tmp
+
+    def publish(self) -> None:
+        for tmp, final in self.pending:
+            os.replace(tmp, final)
+        with contextlib.suppress(OSError):  # make the renames durable too (not every filesystem allows it)
+            fd = os.open(self.out_dir, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        self.pending = []
+
+    def discard(self) -> None:
+        for tmp, _ in self.pending:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self.pending = []
+
+
 def _extract_and_link(posts, result: BuildResult, concept_files, default_concepts, notify):
     """Concepts (with aliases mined from the text first), citations and series, for every post."""
     from .extract.aliases import mine_aliases
@@ -65,10 +123,18 @@ def _extract_and_link(posts, result: BuildResult, concept_files, default_concept
     return extractions, citations, series, base, alias_rows
 
 
-def build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, year: int | None = None,
-          formats: Sequence[str] = DEFAULT_EXPORTS, concept_files: Sequence[str] = (), default_concepts: bool = True,
-          progress: Progress | None = None) -> BuildResult:
-    """Build the graph of ``inputs`` into ``out_dir``; raises NoPostsError when nothing could be read."""
+def build(inputs: Sequence[str], out_dir: str, **options) -> BuildResult:
+    """Build the graph of ``inputs`` into ``out_dir`` (``options``: see ``_build``); raises NoPostsError when
+    nothing could be read, OutputLockedError at once when another build holds ``out_dir``."""
+    with output_lock(out_dir):
+        remove_leftovers(out_dir)
+        return _build(inputs, out_dir, **options)
+
+
+def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, year: int | None = None,
+           formats: Sequence[str] = DEFAULT_EXPORTS, concept_files: Sequence[str] = (), default_concepts: bool = True,
+           progress: Progress | None = None, max_input_bytes: int | None = None) -> BuildResult:
+    """The build itself, run while holding the output folder's lock."""
     from .export.report import write_report
 
     notify = progress or (lambda stage, done, total: None)
@@ -84,7 +150,7 @@ def build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, yea
         files_seen[0] += 1
         notify("read", files_seen[0], 0)
 
-    read = read_inputs(inputs, layout=layout, year=year, progress=on_file)
+    read = read_inputs(inputs, layout=layout, year=year, progress=on_file, max_bytes=max_input_bytes)
     result.problems, result.files = read.problems, read.files
     posts, result.merged = merge_posts(read.posts)
     result.posts = posts
@@ -106,11 +172,12 @@ def build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, yea
     result.stats["internal_citations"] = sum(1 for c in citations if c.target)
     result.stats["missing_posts"] = missing_posts(citations)
 
-    with output_lock(out_dir):
+    staging = _Staging(out_dir)
+    try:
         for i, fmt in enumerate(formats, start=1):
             exporter = get_exporter(fmt)
             path = os.path.join(out_dir, exporter.filename)
-            n = exporter.load()(g, path)
+            n = exporter.load()(g, staging.path(path))
             if fmt == "turtle":
                 result.stats["triples"] = n
             result.outputs[fmt] = path
@@ -120,7 +187,7 @@ def build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, yea
             from .export.aliases import write_aliases
 
             aliases = os.path.join(out_dir, "aliases.tsv")
-            write_aliases(alias_rows, aliases)
+            write_aliases(alias_rows, staging.path(aliases))
             result.outputs["aliases"] = aliases
         result.stats["seconds"] = {"read": round(t1 - t0, 3), "extract": round(t_extract - t1, 3),
                                    "assemble": round(t2 - t_extract, 3), "export": round(t3 - t2, 3)}
@@ -128,5 +195,9 @@ def build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, yea
         result.stats["edges"] = g.number_of_edges()
         report = os.path.join(out_dir, "report.json")
         result.outputs["report"] = report
-        write_report(result, report)
+        write_report(result, staging.path(report))
+    except BaseException:
+        staging.discard()
+        raise
+    staging.publish()
     return result

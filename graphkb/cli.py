@@ -35,6 +35,7 @@ def build(
     concepts: Optional[list[Path]] = typer.Option(None, "--concepts", "-c", exists=True, dir_okay=False, help="A SKOS Turtle file that extends or overrides the bundled concept base (repeatable)."),
     no_default_concepts: bool = typer.Option(False, "--no-default-concepts", help="Use only the --concepts files, not the bundled concept base."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+    max_input_mb: Optional[float] = typer.Option(None, "--max-input-mb", min=0, help="Refuse inputs larger than this many MB (default: what the memory available allows, about a tenth of it)."),
 ) -> None:
     """Read posts, extract concepts and citations, and write graph.ttl, graph.html and report.json."""
     from .build import build as run_build
@@ -60,7 +61,8 @@ def build(
         with ProgressBar(enabled=not quiet) as bar:
             result = run_build(paths, str(out), layout=layout, year=year, formats=exports,
                                concept_files=[str(c) for c in concepts or ()],
-                               default_concepts=not no_default_concepts, progress=bar.update)
+                               default_concepts=not no_default_concepts, progress=bar.update,
+                               max_input_bytes=None if max_input_mb is None else int(max_input_mb * 10**6))
     except NoPostsError as e:
         if e.result is not None and not quiet:
             for p in e.result.problems[:20]:

@@ -32,3 +32,7 @@ class QueryError(GraphKBError):
 
 class OutputLockedError(GraphKBError):
     """Another build is writing the same output folder."""
+
+
+class InputTooLargeError(GraphKBError):
+    """The input is larger than this machine's memory allows a build to hold."""

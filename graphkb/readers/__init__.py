@@ -5,6 +5,7 @@ and returns every post with the problems met; a bad file never stops the others.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -12,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import ModuleType
 
-from ..errors import UsageError
+from ..errors import InputTooLargeError, UsageError
 from ..model import Post, Problem
 from . import frontpage, jsonl, listing, postfile
 from .text import decode
@@ -20,6 +21,58 @@ from .text import decode
 READERS: dict[str, ModuleType] = {m.name: m for m in (listing, frontpage, postfile, jsonl)}
 MIN_CONFIDENCE = 0.25
 MAX_FILE_BYTES = 512 * 1024 * 1024
+MEMORY_PER_INPUT_BYTE = 10  # a build holds roughly ten times its text (posts, extractions, graph, outputs)
+
+
+def available_memory() -> int | None:
+    """Bytes of memory a new allocation can get: MemAvailable (free + reclaimable cache), else free pages."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def input_limit() -> int | None:
+    """The largest total input a build can take on this machine now (None: unknown, no limit)."""
+    avail = available_memory()
+    return avail // MEMORY_PER_INPUT_BYTE if avail else None
+
+
+def _size(n: int) -> str:
+    """A size for a message: ``840 B``, ``20.5 kB``, ``3.2 MB``, ``12.0 GB``."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
+
+
+def check_input_size(files: list[str], max_bytes: int | None = None) -> int:
+    """Fail early, before reading, when the files together are more than memory allows; returns their size."""
+    total = 0
+    for f in files:
+        with contextlib.suppress(OSError):
+            size = os.path.getsize(f)
+            if size <= MAX_FILE_BYTES:  # larger files are skipped with a problem, never read
+                total += size
+    limit, why = max_bytes, "the --max-input-mb limit"
+    if limit is None:
+        limit = input_limit()
+        avail = available_memory()
+        why = (f"what this machine can build now ({_size(avail or 0)} of memory available, and a build needs "
+               f"about {MEMORY_PER_INPUT_BYTE}x the size of its text)")
+    if limit is not None and total > limit:
+        raise InputTooLargeError(
+            f"the input is {_size(total)} in {len(files)} file(s), over {_size(limit)}, {why}: split the input and "
+            "build the parts into separate folders, or set the limit with --max-input-mb (beyond the memory "
+            "available the build may be killed)")
+    return total
 
 
 def layouts_help() -> str:
@@ -132,8 +185,13 @@ def read_file(path: str, *, layout: str | None = None, year: int | None = None) 
 
 
 def read_inputs(paths: Iterable[str], *, layout: str | None = None, year: int | None = None,
-                progress: Callable[[str], None] | None = None) -> ReadResult:
-    """Read every file under ``paths``; missing paths and bad files become problems."""
+                progress: Callable[[str], None] | None = None, max_bytes: int | None = None) -> ReadResult:
+    """Read every file under ``paths``; missing paths and bad files become problems.
+
+    Raises InputTooLargeError before reading when the files add up to more than ``max_bytes`` (default:
+    what the memory available allows, see ``input_limit``).
+    """
+    paths = list(paths)
     if layout:
         get_reader(layout)  # fail early on an unknown name
     result = ReadResult()
@@ -141,6 +199,7 @@ def read_inputs(paths: Iterable[str], *, layout: str | None = None, year: int | 
         if not os.path.exists(p):
             result.problems.append(Problem(p, None, "missing", "no such file or folder"))
     files = list(iter_files(p for p in paths if os.path.exists(p)))
+    check_input_size(files, max_bytes)
     for p in paths:
         if os.path.isdir(p) and not any(f.startswith(os.path.join(p, "")) for f in files):
             result.problems.append(Problem(p, None, "empty", "folder holds no files"))
