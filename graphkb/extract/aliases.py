@@ -86,9 +86,16 @@ def long_form_for(short: str, long: str) -> str | None:
     return out
 
 
+_PARTICLES = re.compile(r"[我你他她了也就都很吗呢吧着被把叫谓称]")
+_FUNCTION_END = ("的", "是", "用", "和", "与", "及", "或", "即", "了", "在", "为", "对", "把", "被", "将", "从", "由", "个",
+                 "种", "些", "叫", "称", "做", "于", "谓", "到", "过", "让", "使")
+
+
 def term_kind(form: str) -> str | None:
     """latin, han or None (not a term: a sentence, a formula, a number...)."""
     if _HAN_TERM.match(form):
+        if _PARTICLES.search(form):
+            return None
         return "han"
     if _LATIN_TERM.match(form) and len(form.split()) <= 8 and any(ch.isalpha() for ch in form):
         return "latin"
@@ -96,6 +103,12 @@ def term_kind(form: str) -> str | None:
 
 
 _ANAPHOR = re.compile(r"^(?:这|那|该|此|其|它|上述|本|每|各|某|则|即|就|而|但|也|又|还|都)")
+
+
+def _options(run: str) -> tuple[str, ...]:
+    """Possible starts of a Han term that ends ``run``: right after a function word (的, 是, 用 ...), longest first."""
+    out = [run[k:] for k in range(max(0, len(run) - 12), len(run) - 1) if k > 0 and run[:k].endswith(_FUNCTION_END)]
+    return tuple(o for o in out if term_kind(o))
 
 
 def _bounded(body: str, start: int) -> bool:
@@ -150,6 +163,11 @@ def _paren_groups(body: str, masked: str):
         if not parts or len(parts) > 3 or any(term_kind(p) is None for p in parts):
             continue
         kinds = {term_kind(p) for p in parts}
+        line_start = masked.rfind("\n", 0, m.start()) + 1
+        line_end = masked.find("\n", m.end())
+        line = masked[line_start:line_end if line_end >= 0 else len(masked)]
+        if re.search(r"=|\bdef |\bimport |\breturn |^\s*(?:for|if|while|print)\b", line):
+            continue  # a line of code that lost its indentation
         before = masked[max(0, m.start() - 120):m.start()]
         head: list[str] = []
         options: tuple[str, ...] = ()
@@ -172,14 +190,21 @@ def _paren_groups(body: str, masked: str):
             run = hh.group(1)
             if "latin" not in kinds and not cue:
                 continue  # 模型(网络): a Han gloss of a Han word is no definition
-            if _bounded(body, max(0, m.start() - 120) + hh.start()) and 2 <= len(run) <= 10 and not _ANAPHOR.match(run):
+            if "han" in kinds:
+                head = []  # 用高维向量（词向量，Word Embedding）: the Han name is the one inside
+            elif (_bounded(body, max(0, m.start() - 120) + hh.start()) and 2 <= len(run) <= 10
+                  and not _ANAPHOR.match(run) and term_kind(run)):
                 head = [run]
             else:
-                options = tuple(run[k:] for k in range(max(0, len(run) - 12), len(run) - 1))
+                options = _options(run)
         else:
             continue
-        if not head and not options:
+        if not head and not options and len(parts) < 2:
             continue
+        forms_latin = [f for f in head + parts if term_kind(f) == "latin"]
+        if kinds == {"latin"} and not any(term_kind(h) == "han" for h in head) and not options \
+                and not any(is_acronym(f) for f in forms_latin):
+            continue  # f(x, y) or English glosses of English words: no definition
         if "latin" not in kinds and not any(term_kind(h) == "latin" for h in head) and not cue:
             continue
         g = _group(body, m.start() - len(head[0]) if head else m.start(), m.end(), head + parts, options)
@@ -222,7 +247,7 @@ def _aka_groups(body: str, masked: str):
         if _ANAPHOR.match(a):
             continue  # 这种分布也称为…: the name is for something said before
         if term_kind(a) == "han" and not _bounded(body, m.start()):
-            g = _group(body, m.start(), m.end(), [b], tuple(a[k:] for k in range(0, len(a) - 1)))
+            g = _group(body, m.start(), m.end(), [b], _options(a))
         else:
             g = _group(body, m.start(), m.end(), [a, b])
         if g:
