@@ -8,6 +8,12 @@ from collections.abc import Iterator
 from typing import IO
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_open(path: str, mode: str = "wb", encoding: str | None = None) -> Iterator[IO]:
     """Open a temp file next to ``path``; on success it replaces ``path`` in one rename, on error it vanishes."""
@@ -15,6 +21,7 @@ def atomic_open(path: str, mode: str = "wb", encoding: str | None = None) -> Ite
     os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=directory)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; an output is as readable as any file the user writes
         with os.fdopen(fd, mode, encoding=encoding, newline="" if "b" not in mode else None) as fh:
             yield fh
             fh.flush()
