@@ -39,7 +39,8 @@ def test_aliases_also_called(text, want):
 
 
 @pytest.mark.parametrize("text", ["这里的结果(见下图)很好。", "取$x$(其中$x>0$)即可。", "模型(网络)的参数。",
-                                  "这种分布也称为“某某分布”。", "acc = score(labels, preds)", "用了两层LSTM（单层我也试过，两层更好）"])
+                                  "这种分布也称为“某某分布”。", "acc = score(labels, preds)", "用了两层LSTM（单层我也试过，两层更好）",
+                                  "两个指标，分别简称为ABC、XYZ。", "第二种做法下面简称为ABC"])
 def test_aliases_ignores_non_definitions(text):
     assert mine_aliases(text) == ()
 

@@ -102,7 +102,8 @@ def term_kind(form: str) -> str | None:
     return None
 
 
-_ANAPHOR = re.compile(r"^(?:这|那|该|此|其|它|上述|本|每|各|某|则|即|就|而|但|也|又|还|都)")
+_ANAPHOR = re.compile(r"^(?:这|那|该|此|其|它|上述|本|每|各|某|则|即|就|而|但|也|又|还|都)"
+                      r"|(?:下面|以下|下文|后面|后文|分别|通常|一般|常常|有时|简单|统一|我们|大家)$")
 
 
 def _options(run: str) -> tuple[str, ...]:
@@ -193,7 +194,7 @@ def _paren_groups(body: str, masked: str):
             if "han" in kinds:
                 head = []  # 用高维向量（词向量，Word Embedding）: the Han name is the one inside
             elif (_bounded(body, max(0, m.start() - 120) + hh.start()) and 2 <= len(run) <= 10
-                  and not _ANAPHOR.match(run) and term_kind(run)):
+                  and not _ANAPHOR.search(run) and term_kind(run)):
                 head = [run]
             else:
                 options = _options(run)
@@ -244,7 +245,7 @@ def _aka_groups(body: str, masked: str):
         a, b = _clean(m.group(1)), _clean(m.group(2))
         if term_kind(b) is None:
             continue
-        if _ANAPHOR.match(a):
+        if _ANAPHOR.search(a):
             continue  # 这种分布也称为…: the name is for something said before
         if term_kind(a) == "han" and not _bounded(body, m.start()):
             g = _group(body, m.start(), m.end(), [b], _options(a))
