@@ -106,9 +106,19 @@ _ANAPHOR = re.compile(r"^(?:这|那|该|此|其|它|上述|本|每|各|某|则|�
                       r"|(?:下面|以下|下文|后面|后文|分别|通常|一般|常常|有时|简单|统一|我们|大家)$")
 
 
+_LEAD = ("比如", "例如", "包括", "采用", "使用", "利用", "基于", "通过", "提出", "叫做", "称为", "就是", "所谓", "参考",
+         "原来", "当属", "减少", "增加", "引入", "加入", "实现", "关键", "一个", "一种", "另一", "二是", "一是", "三是")
+
+
+def _certain(run: str) -> bool:
+    """A Han run is taken whole as a name only when no function word could start the name inside it."""
+    return not any(ch in run for ch in _FUNCTION_END) and not run.startswith(_LEAD)
+
+
 def _options(run: str) -> tuple[str, ...]:
     """Possible starts of a Han term that ends ``run``: right after a function word (的, 是, 用 ...), longest first."""
-    out = [run[k:] for k in range(max(0, len(run) - 12), len(run) - 1) if k > 0 and run[:k].endswith(_FUNCTION_END)]
+    out = [run[k:] for k in range(max(0, len(run) - 12), len(run) - 1)
+           if k > 0 and (run[:k].endswith(_FUNCTION_END) or run[:k].endswith(_LEAD))]
     return tuple(o for o in out if term_kind(o))
 
 
@@ -163,6 +173,8 @@ def _paren_groups(body: str, masked: str):
         parts = [_clean(p) for p in _SEP.split(inside)]
         if not parts or len(parts) > 3 or any(term_kind(p) is None for p in parts):
             continue
+        if any(term_kind(p) == "han" and (not _certain(p) or _ANAPHOR.search(p)) for p in parts):
+            continue  # (的近似), (公式中的), (后者): a remark, not a name
         kinds = {term_kind(p) for p in parts}
         line_start = masked.rfind("\n", 0, m.start()) + 1
         line_end = masked.find("\n", m.end())
@@ -194,7 +206,7 @@ def _paren_groups(body: str, masked: str):
             if "han" in kinds:
                 head = []  # 用高维向量（词向量，Word Embedding）: the Han name is the one inside
             elif (_bounded(body, max(0, m.start() - 120) + hh.start()) and 2 <= len(run) <= 10
-                  and not _ANAPHOR.search(run) and term_kind(run)):
+                  and not _ANAPHOR.search(run) and term_kind(run) and _certain(run)):
                 head = [run]
             else:
                 options = _options(run)
@@ -247,7 +259,7 @@ def _aka_groups(body: str, masked: str):
             continue
         if _ANAPHOR.search(a):
             continue  # 这种分布也称为…: the name is for something said before
-        if term_kind(a) == "han" and not _bounded(body, m.start()):
+        if term_kind(a) == "han" and not (_bounded(body, m.start()) and _certain(a)):
             g = _group(body, m.start(), m.end(), [b], _options(a))
         else:
             g = _group(body, m.start(), m.end(), [a, b])
