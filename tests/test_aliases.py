@@ -104,3 +104,10 @@ def test_aliases_rows_written_to_tsv(tmp_path, text):
     write_aliases(rows, str(path))
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0].split("\t") == list(COLUMNS) and len(lines) == 1 + len(rows) == 4
+
+
+@pytest.mark.parametrize("text,form", [("。条件随机场（field）是一种模型。", "field")])
+def test_aliases_plain_english_word_is_not_added(text, form):
+    base, rows = resolve(text)
+    assert form not in base.concepts["crf"].labels
+    assert [r["status"] for r in rows if r["form"] == form] == ["rejected"]

@@ -331,6 +331,9 @@ def resolve_mined(base, mined: Sequence[tuple[str, MinedAlias]]):
             for f in forms:
                 if label_key(f) in index:
                     row(f, cid, "known", post, a)
+                elif _lang(f) == "en" and " " not in f.strip() and not is_acronym(f) and not getattr(a, "wellformed", False):
+                    # 测试集（test）: a plain English word glossed once would match everywhere
+                    row(f, cid, "rejected", post, a, "a single English word, not an acronym, from an unchecked gloss")
                 else:
                     concepts[cid] = add_alt(concepts[cid], _lang(f), f)
                     index[label_key(f)] = cid
