@@ -1,5 +1,5 @@
 // graphkb explorer: draws the graph with vis-network and builds search, filters, legend and side panel.
-// Every string from the data goes into the page through textContent (never innerHTML); links only for http(s).
+// Every string from the data goes into the page through textContent, never as markup; links only for http(s).
 (function () {
   "use strict";
 
