@@ -32,10 +32,10 @@ _HEAD_LATIN = re.compile(r"([A-Za-z][A-Za-z0-9]*(?:[- ][A-Za-z][A-Za-z0-9]*){0,9
 _HEAD_HAN = re.compile(rf"([{HAN}]{{1,16}})[{re.escape(_QUOTES)}]?$")
 _LATIN_PHRASE = r"[A-Za-z][A-Za-z0-9]*(?:[- ][A-Za-z][A-Za-z0-9]*){0,11}"
 _FULLNAME = re.compile(
-    r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)[”\"]?\s*[,，]?\s*(?:它|其)?(?:的)?(?:英文)?全称(?:是|为|叫|叫做)?[:：]?\s*"
+    r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)[”\"]?\s*(?:[,，]\s*)?(?:它|其)?(?:的)?(?:英文)?全称(?:是|为|叫|叫做)?[:：]?\s*"
     rf"[“\"]?({_LATIN_PHRASE})")
 _CHINESE_NAME = re.compile(rf"中文(?:名|名字|译名)?(?:是|叫|为|叫做)?[:：]?\s*[“\"]?([{HAN}]{{2,12}})(?=[”\"，,。；;、\s）)]|$)")
-_AKA = re.compile(rf"([{HAN}]{{2,16}}|[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)[”\"]?\s*[,，]?\s*(?:又称|也称|亦称|或称|又叫|也叫|俗称|简称)(?:为|作|做)?\s*"
+_AKA = re.compile(rf"([{HAN}]{{2,16}}|(?<![A-Za-z0-9-])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)[”\"]?\s*(?:[,，]\s*)?(?:又称|也称|亦称|或称|又叫|也叫|俗称|简称)(?:为|作|做)?\s*"
                   rf"[“\"]?([{HAN}]{{2,12}}|{_LATIN_PHRASE})[”\"]?(?=[，,。；;、\s）)]|$)")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 
@@ -226,7 +226,7 @@ def _paren_groups(body: str, masked: str):
 
 
 def _fullname_groups(body: str, masked: str):
-    for m in _FULLNAME.finditer(masked):
+    for m in _near_cues(_FULLNAME, _FULLNAME_CUE, masked):
         short, long = m.group(1), m.group(2).strip()
         forms = [short]
         lf = long_form_for(short, long)
@@ -252,8 +252,24 @@ def _trim_after(short: str, long: str) -> str:
     return long
 
 
+_AKA_CUE = re.compile(r"又称|也称|亦称|或称|又叫|也叫|俗称|简称")
+_FULLNAME_CUE = re.compile(r"全称")
+
+
+def _near_cues(pattern: re.Pattern, cue: re.Pattern, text: str, before: int = 48, after: int = 160):
+    """``pattern``'s matches, searched only in windows around ``cue``: the cue words are rare, and a
+    scan of the whole text backtracks over every Han run for nothing."""
+    seen = -1
+    for c in cue.finditer(text):
+        for m in pattern.finditer(text, max(0, c.start() - before, seen), min(len(text), c.end() + after)):
+            if m.start() <= c.start() < m.end():
+                seen = m.end()
+                yield m
+                break
+
+
 def _aka_groups(body: str, masked: str):
-    for m in _AKA.finditer(masked):
+    for m in _near_cues(_AKA, _AKA_CUE, masked):
         a, b = _clean(m.group(1)), _clean(m.group(2))
         if term_kind(b) is None:
             continue
