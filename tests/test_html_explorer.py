@@ -218,3 +218,9 @@ def test_measures_tiny_graphs(n):
     g = nx.DiGraph()
     g.add_nodes_from(f"n{i}" for i in range(n))
     assert len(measures.layout(g)) == n and len(measures.communities(g)) == n and len(measures.pagerank(g)) == n
+
+
+def test_html_edge_limit_draws_fewer_links_but_keeps_all_for_neighbourhoods():
+    g = small_graph()
+    data = explorer_data(g, edge_limit=2)
+    assert data["meta"]["edges_shown"] == 2 and len(data["edges"]) == g.number_of_edges() > 2

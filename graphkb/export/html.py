@@ -29,6 +29,7 @@ KINDS = ("post", "concept", "work", "series")
 EDGE_KINDS = ("mentions", "cites", "broader", "partOf")
 _EDGE_ORDER = {"cites": 0, "broader": 1, "partOf": 2, "mentions": 3}
 FIRST_EDGES = 3000  # links drawn before the page reports the graph drawn; the rest follow in batches
+EDGE_LIMIT = 8000  # links drawn at most (vis-network builds each in ~0.1-0.4 ms); neighbourhoods use them all
 LABEL_CHARS = 40
 TEXT_CHARS = 300
 LIST_ITEMS = 30  # names per list in the side panel, the rest counted
@@ -143,7 +144,8 @@ def _info(g: nx.DiGraph, node: str, refs: _Refs) -> dict:
     return info
 
 
-def explorer_data(g: nx.DiGraph, limit: int = DEFAULT_LIMIT, seed: int = 0, first_edges: int = FIRST_EDGES) -> dict:
+def explorer_data(g: nx.DiGraph, limit: int = DEFAULT_LIMIT, seed: int = 0, first_edges: int = FIRST_EDGES,
+                  edge_limit: int = EDGE_LIMIT) -> dict:
     """Everything the page draws, as plain JSON-ready data: nodes, edges, side-panel details, counts."""
     rank = measures.pagerank(g)
     shown = measures.central_nodes(g, limit, rank)
@@ -167,8 +169,8 @@ def explorer_data(g: nx.DiGraph, limit: int = DEFAULT_LIMIT, seed: int = 0, firs
         nodes.append(node)
         info.append(_info(g, n, refs))
         search.append("\n".join(dict.fromkeys(_norm(x) for x in _labels(a))))
-    # the page draws the first ``first_edges`` links with the nodes and adds the rest right after, so
-    # the most telling ones come first: citations, hierarchy and series, then the most repeated mentions
+    # the page draws the first ``first_edges`` links with the nodes and adds the rest (up to ``edge_limit``)
+    # right after, so the most telling come first: citations, hierarchy, series, then the most repeated mentions
     ranked_edges = sorted((_EDGE_ORDER.get(d.get("kind"), 0), -(d.get("count") or 1), index[u], index[v],
                            EDGE_KINDS.index(d["kind"]) if d.get("kind") in EDGE_KINDS else 0)
                           for u, v, d in g.edges(data=True) if u in index and v in index)
@@ -182,9 +184,9 @@ def explorer_data(g: nx.DiGraph, limit: int = DEFAULT_LIMIT, seed: int = 0, firs
         drawn[node["kind"]] += 1
     years = sorted({node["year"] for node in nodes if node.get("year")})
     meta = {"shown": len(shown), "total": g.number_of_nodes(), "limit": limit, "truncated": len(shown) < len(g),
-            "edges_shown": len(edges), "edges_total": g.number_of_edges(), "kinds": totals, "drawn": drawn,
+            "edges_shown": min(len(edges), edge_limit), "edges_total": g.number_of_edges(), "kinds": totals, "drawn": drawn,
             "years": years, "no_year": any(n["kind"] == "post" and not n.get("year") for n in nodes),
-            "edge_kinds": list(EDGE_KINDS), "first_edges": first_edges}
+            "edge_kinds": list(EDGE_KINDS), "first_edges": min(first_edges, edge_limit), "edge_limit": edge_limit}
     return {"meta": meta, "nodes": nodes, "edges": [list(e) for e in edges], "info": info, "search": search}
 
 
@@ -200,11 +202,12 @@ def _environment():
     return env
 
 
-def render(g: nx.DiGraph, limit: int = DEFAULT_LIMIT, seed: int = 0, first_edges: int = FIRST_EDGES) -> str:
+def render(g: nx.DiGraph, limit: int = DEFAULT_LIMIT, seed: int = 0, first_edges: int = FIRST_EDGES,
+           edge_limit: int = EDGE_LIMIT) -> str:
     """The explorer page for ``g`` as one HTML string (deterministic for the same graph)."""
     from pyvis.network import Network
 
-    data = explorer_data(g, limit=limit, seed=seed, first_edges=first_edges)
+    data = explorer_data(g, limit=limit, seed=seed, first_edges=first_edges, edge_limit=edge_limit)
     net = Network(cdn_resources="in_line", height="100%", width="100%", directed=True)
     net.path = "explorer.html"
     net.templateEnv = _environment()

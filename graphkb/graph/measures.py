@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+_GAP = 80.0  # space between packed components
+
 
 def pagerank(g: nx.DiGraph) -> dict[str, float]:
     """PageRank of every node; repeated mentions weigh by their ``count``."""
@@ -51,35 +53,59 @@ def communities(g: nx.DiGraph, nodes: Iterable[str] | None = None, seed: int = 0
     return {n: i for i, p in enumerate(parts) for n in p}
 
 
-def layout(g: nx.DiGraph, nodes: Iterable[str] | None = None, seed: int = 0,
-           iterations: int = 300) -> dict[str, tuple[float, float]]:
-    """Seeded Fruchterman-Reingold positions of ``nodes`` (default: all), centred on 0, in pixel-like units.
-
-    igraph's grid variant runs in C: about 1 s for 4,000 nodes, where networkx's spring, energy and
-    ForceAtlas2 layouts take 25-120 s (benchmarks/html_draw.py).  The extent grows with the square
-    root of the node count so that node density stays readable at any size.
-    """
+def _component_layout(u: nx.Graph, order: list[str], seed: int, iterations: int) -> dict[str, tuple[float, float]]:
+    """Seeded Fruchterman-Reingold positions of one connected component, centred on 0, extent ~ sqrt(size)."""
     import igraph as ig
 
-    order = sorted(g) if nodes is None else sorted(nodes)
     n = len(order)
-    if n == 0:
-        return {}
     if n == 1:
         return {order[0]: (0.0, 0.0)}
     index = {v: i for i, v in enumerate(order)}
-    u = _undirected(g, order)
     ig_graph = ig.Graph(n=n, edges=[(index[a], index[b]) for a, b in u.edges()])
     rnd = random.Random(seed)
     start = [[rnd.uniform(-1.0, 1.0) * n ** 0.5, rnd.uniform(-1.0, 1.0) * n ** 0.5] for _ in range(n)]
     # igraph draws from a process-wide generator: give it a seeded one for this call, then restore its default
     ig.set_random_number_generator(random.Random(seed))
     try:
-        coords = ig_graph.layout_fruchterman_reingold(niter=iterations, seed=start, grid="grid" if n > 1000 else "nogrid").coords
+        coords = ig_graph.layout_fruchterman_reingold(niter=iterations, seed=start,
+                                                      grid="grid" if n > 1000 else "nogrid").coords
     finally:
         ig.set_random_number_generator(random)
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
     extent = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
     scale = 90.0 * n ** 0.5 / extent
-    return {v: (round((coords[i][0] - cx) * scale, 1), round((coords[i][1] - cy) * scale, 1)) for v, i in index.items()}
+    return {v: ((coords[i][0] - cx) * scale, (coords[i][1] - cy) * scale) for v, i in index.items()}
+
+
+def layout(g: nx.DiGraph, nodes: Iterable[str] | None = None, seed: int = 0,
+           iterations: int = 300) -> dict[str, tuple[float, float]]:
+    """Seeded positions of ``nodes`` (default: all), centred on 0, in pixel-like units.
+
+    Each connected component gets its own Fruchterman-Reingold layout (igraph's, in C: about 1 s for
+    4,000 nodes, where networkx's spring, energy and ForceAtlas2 layouts took 25-120 s), and the
+    components are then packed in rows, largest first, so that a few isolated nodes cannot push the
+    rest into a corner.  A component's extent grows with the square root of its size.
+    """
+    order = sorted(g) if nodes is None else sorted(nodes)
+    if not order:
+        return {}
+    u = _undirected(g, order)
+    comps = sorted((sorted(c) for c in nx.connected_components(u)), key=lambda c: (-len(c), c[0]))
+    boxes = []
+    for comp in comps:
+        pos = _component_layout(u.subgraph(comp), comp, seed, iterations)
+        xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+        boxes.append((pos, min(xs), min(ys), max(xs) - min(xs) + _GAP, max(ys) - min(ys) + _GAP))
+    width = max(max(b[3] for b in boxes), sum(b[3] * b[4] for b in boxes) ** 0.5)
+    out: dict[str, tuple[float, float]] = {}
+    x = y = row = 0.0
+    for pos, minx, miny, w, h in boxes:
+        if x > 0 and x + w > width:
+            x, y, row = 0.0, y + row, 0.0
+        for v, (px, py) in pos.items():
+            out[v] = (px - minx + x, py - miny + y)
+        x, row = x + w, max(row, h)
+    xs, ys = [p[0] for p in out.values()], [p[1] for p in out.values()]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    return {v: (round(px - cx, 1), round(py - cy, 1)) for v, (px, py) in out.items()}

@@ -71,7 +71,7 @@
   }
   function edgeRange(lo, hi) { var out = []; for (var i = lo; i < hi; i++) out.push(visEdge(i)); return out; }
   // the first links come with the nodes (the data lists the most telling first); the rest follow in batches
-  var firstEdges = Math.min(EDGES.length, META.first_edges);
+  var firstEdges = Math.min(EDGES.length, META.first_edges), drawnEdges = Math.min(EDGES.length, META.edge_limit);
   var edges = new vis.DataSet(edgeRange(0, firstEdges));
   var big = N > 1500;
   var network = new vis.Network($("graph"), {nodes: nodes, edges: edges}, {
@@ -82,12 +82,12 @@
     interaction: {hideEdgesOnDrag: big, hideEdgesOnZoom: big, tooltipDelay: 150, multiselect: false}
   });
   function addRest(lo) {
-    if (lo >= EDGES.length) {
+    if (lo >= drawnEdges) {
       window.gkbCompleteAt = performance.now();
       document.body.setAttribute("data-complete", "1");
       return;
     }
-    var hi = Math.min(EDGES.length, lo + 2000);
+    var hi = Math.min(drawnEdges, lo + 1000);
     edges.add(edgeRange(lo, hi));
     setTimeout(function () { addRest(hi); }, 0);
   }
