@@ -34,13 +34,20 @@ TEMPLATES = [
 LATEX = ["$\\mathbb{E}_{x\\sim p(x)}[f(x)]$", "$$\\mathcal{L}(\\theta)=-\\sum_i \\log p(y_i|x_i;\\theta)$$",
          "$\\nabla_\\theta \\mathcal{L}$", "\\begin{equation}q(z|x)=\\mathcal{N}(z;\\mu,\\sigma^2)\\end{equation}",
          "$W\\in\\mathbb{R}^{n\\times m}$", "$\\text{softmax}(QK^{\\top}/\\sqrt{d})V$"]
-SERIES = ["词向量漫谈", "概率小记", "优化算法笔记", "生成模型杂谈", "矩阵分析随笔", "物理中的数学", "天文观测日志", "编程工具箱"]
+SERIES_SUFFIX = ["漫谈", "小记", "笔记", "杂谈", "随笔", "探索", "之路", "浅析", "拾遗", "札记"]
+TOPIC_WORDS = ["收敛", "推导", "实现", "直观", "几何", "误差", "稳定", "初始化", "复现", "调参", "近似", "证明", "对偶",
+               "极限", "采样", "估计", "泛化", "效率", "并行", "精度", "尺度", "外推", "统一", "视角", "性质", "边界",
+               "下界", "上界", "加速", "正则", "方差", "偏差", "噪声", "鲁棒", "稀疏", "低秩", "谱", "等价", "变换", "技巧"]
 CN_NUM = "一二三四五六七八九十"
 PAPERS = ["Attention Is All You Need", "Auto-Encoding Variational Bayes", "Generative Adversarial Nets",
           "Adam: A Method for Stochastic Optimization", "Deep Residual Learning for Image Recognition",
           "Density estimation using Real NVP", "Denoising Diffusion Probabilistic Models"]
 BOOKS = ["深度学习", "统计学习方法", "数学分析新讲", "费曼物理学讲义", "线性代数应该这样学"]
 HOST = "https://blog.example.org/archives/"
+
+
+def _cn(n: int) -> str:
+    return CN_NUM[n - 1] if n <= 10 else "十" + CN_NUM[n - 11]
 
 
 def concept_labels() -> list[str]:
@@ -72,17 +79,25 @@ class Corpus:
         self.rng = random.Random(seed)
         self.labels = concept_labels()
         self.posts: list[dict] = []
+        self.open_series: list[dict] = []
 
     def title(self, i: int) -> tuple[str, str | None, int | None]:
+        """Titles as diverse as a real archive's; a series numbers its posts 1, 2, 3... once each."""
         r = self.rng
-        a, b = r.choice(self.labels), r.choice(self.labels)
+        a, b, w = r.choice(self.labels), r.choice(self.labels), r.choice(TOPIC_WORDS)
         if r.random() < 0.35:
-            s, n = r.choice(SERIES), r.randint(1, 9)
+            if not self.open_series or r.random() < 0.3:
+                self.open_series.append({"name": f"{r.choice(self.labels)}{r.choice(SERIES_SUFFIX)}", "next": 1})
+            s = r.choice(self.open_series[-40:])
+            n = s["next"]
+            s["next"] += 1
+            if n >= 12:
+                self.open_series.remove(s)
             if r.random() < 0.5:
-                return f"【{s}】{n}. {a}与{b}", s, n
-            return f"{s}({CN_NUM[n - 1]}):从{a}到{b}", s, n
-        return r.choice([f"从{a}到{b}:一个简单的推导", f"{a}的几何意义", f"浅谈{a}与{b}", f"{a}:原理与实现",
-                         f"再论{a}({i})"]), None, None
+                return f"【{s['name']}】{n}. {a}的{w}", s["name"], n
+            return f"{s['name']}({_cn(n)}):从{a}到{b}", s["name"], n
+        return r.choice([f"从{a}到{b}:{w}的一个推导", f"{a}的{w}", f"浅谈{a}与{b}的{w}", f"{a}:{w}与实现",
+                         f"再论{a}的{w}({i})", f"{a}、{b}与{w}"]), None, None
 
     def sentence(self) -> str:
         r = self.rng
@@ -102,7 +117,8 @@ class Corpus:
                 return f"详细的推导请看{HOST}{p['id']}"
             return f"在之前的文章《{t}》中我们已经讨论过{r.choice(self.labels)}"
         if x < 0.75:
-            return f"笔者之前写的《{r.choice(SERIES)}({r.choice(CN_NUM)}):{r.choice(self.labels)}的补充》还没有整理出来"
+            missing = f"{r.choice(self.labels)}{r.choice(SERIES_SUFFIX)}({_cn(r.randint(1, 12))}):{r.choice(self.labels)}的{r.choice(TOPIC_WORDS)}"
+            return f"笔者之前写的《{missing}》还没有整理出来"
         if x < 0.8:
             return f"论文《{r.choice(PAPERS)}》给出了另一种证明,见 https://arxiv.org/abs/{r.randint(1500, 2400)}.{r.randint(10000, 19999)}"
         if x < 0.83:

@@ -8,6 +8,7 @@ series number (变分自编码器（二） is not （三）) and only when one c
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 import re
 import unicodedata
 from collections import defaultdict
@@ -30,11 +31,13 @@ _LEADING = re.compile(rf"^(?P<n>{_NUM})\s*[.、](?!\d)\s*(?P<rest>.+)$")
 _MARKER = re.compile(rf"\((?:{_NUM}|[{PARTS}])\)")
 
 
+@lru_cache(maxsize=1 << 18)
 def nfkc(s: str) -> str:
     """NFKC with runs of whitespace collapsed to one space: a title as printed, tidied."""
     return " ".join(unicodedata.normalize("NFKC", s).split())
 
 
+@lru_cache(maxsize=1 << 18)
 def title_key(s: str) -> str:
     """The comparison form of a title: NFKC, case-folded, letters, digits, Han and symbols only."""
     return "".join(c for c in unicodedata.normalize("NFKC", s).casefold()
@@ -126,6 +129,7 @@ class TitleIndex:
     MIN_RATIO = 0.75  # with characters only left out (an abbreviation)
     TYPO_RATIO = 0.9  # with characters changed
     MARGIN = 0.08
+    POOL = 200  # candidates examined per approximate look-up
 
     def __init__(self, titles: Iterable[tuple[str, str]]):
         """``titles``: (post key, title) pairs."""
@@ -138,9 +142,14 @@ class TitleIndex:
         self.nested: dict[str, list[tuple[str, str]]] = defaultdict(list)  # 《X》Y titles by key(X)
         self.grams: dict[str, set[str]] = defaultdict(set)
         self.series_names: set[str] = set()
+        self.keys: dict[str, str] = {}  # post key -> title_key(title), computed once
+        self.post_grams: dict[str, set[str]] = {}
+        self._markers: dict[str, tuple] = {}
+        self._approx_memo: dict[str, Match | None] = {}
         for pk, title in titles:
             self.titles[pk] = title
             k = title_key(title)
+            self.keys[pk] = k
             self.by_key[k].append(pk)
             st = parse_series(title)
             if st and st.numbered:
@@ -155,7 +164,8 @@ class TitleIndex:
             m = re.match(r"^\s*《([^《》]+)》(.+)$", nfkc(title))
             if m:
                 self.nested[title_key(m[1])].append((pk, title_key(m[2])))
-            for g in _bigrams(k):
+            self.post_grams[pk] = _bigrams(k)
+            for g in self.post_grams[pk]:
                 self.grams[g].add(pk)
 
     @staticmethod
@@ -225,26 +235,61 @@ class TitleIndex:
         return markers(a) == markers(b) and (ratio >= TitleIndex.TYPO_RATIO
                                              or (ratio >= TitleIndex.MIN_RATIO and _subsequence(ka, kb)))
 
+    def _title_markers(self, pk: str) -> tuple:
+        m = self._markers.get(pk)
+        if m is None:
+            m = self._markers[pk] = markers(self.titles[pk])
+        return m
+
     def _approximate(self, cited: str, k: str) -> Match | None:
         """The one post whose title is nearly ``cited``: the same series numbers, a clear winner,
         and either almost equal (a typo) or ``cited`` with some characters left out (an abbreviation)."""
         if len(k) < 6:
             return None
+        memo_key = f"{k}\x1f{markers(cited)}"
+        if memo_key in self._approx_memo:  # one title is cited by many posts
+            return self._approx_memo[memo_key]
+        result = self._approximate_uncached(cited, k)
+        self._approx_memo[memo_key] = result
+        return result
+
+    def _approximate_uncached(self, cited: str, k: str) -> Match | None:
         grams = _bigrams(k)
-        counts: dict[str, int] = defaultdict(int)
-        for g in grams:
-            for pk in self.grams.get(g, ()):
-                counts[pk] += 1
+        need = len(grams) / 2
+        # A title sharing at least half of the grams misses at most floor(len/2) of them, so it shares one
+        # of any floor(len/2)+1 grams: the rarest ones are enough to find every candidate.
+        # Candidates come from the rarest grams first: a title that shares half of ``cited``'s grams shares its
+        # rare ones (its own words), while common grams (的一, 浅谈, Latin pairs like "on") would only make
+        # the shortlist, and the time, grow with the corpus.  Stop adding grams at a few hundred candidates.
+        pool: set[str] = set()
+        for g in sorted(grams, key=lambda g: (len(self.grams.get(g, ())), g)):
+            posting = self.grams.get(g, ())
+            if not posting:
+                continue
+            if len(pool) + len(posting) > self.POOL:
+                break  # (when even the rarest gram is this common, nothing in the title is distinctive)
+            pool.update(posting)
         want = markers(cited)
-        shortlist = [pk for pk, n in counts.items() if n >= len(grams) / 2 and markers(self.titles[pk]) == want]
-        scored = sorted(((difflib.SequenceMatcher(None, k, title_key(self.titles[pk]), autojunk=False).ratio(), pk)
-                         for pk in shortlist), reverse=True)
+        # a ratio of at least MIN_RATIO - MARGIN bounds the other title's length: test that first, it is cheap
+        lo, hi = len(k) * 0.5, len(k) * 2.2
+        keys, post_grams, title_markers = self.keys, self.post_grams, self._title_markers
+        shortlist = [pk for pk in pool
+                     if lo <= len(keys[pk]) <= hi and title_markers(pk) == want
+                     and len(grams & post_grams[pk]) >= need]
+        scored = []
+        for pk in sorted(shortlist):
+            sm = difflib.SequenceMatcher(None, k, self.keys[pk], autojunk=False)
+            floor = self.MIN_RATIO - self.MARGIN
+            if sm.real_quick_ratio() < floor or sm.quick_ratio() < floor:
+                continue  # upper bounds too low to win or to come a close second
+            scored.append((sm.ratio(), pk))
+        scored.sort(reverse=True)
         if not scored or scored[0][0] < self.MIN_RATIO:
             return None
         best, pk = scored[0]
         if len(scored) > 1 and scored[1][0] > best - self.MARGIN:
             return None
-        other = title_key(self.titles[pk])
+        other = self.keys[pk]
         if k in other:
             return None  # a title cited inside a longer one names another work (a paper and its 浅读)
         if best < self.TYPO_RATIO and not _subsequence(k, other):
