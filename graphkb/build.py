@@ -41,6 +41,12 @@ def output_lock(out_dir: str):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def cache_path(out_dir: str) -> str:
+    """Where the extraction cache lives: ``$GRAPHKB_CACHE_DIR`` or a hidden folder of the output folder."""
+    root = os.environ.get("GRAPHKB_CACHE_DIR") or os.path.join(out_dir, ".graphkb-cache")
+    return os.path.join(root, "extract.sqlite")
+
+
 OUTPUT_NAMES = ("report.json", "aliases.tsv")  # besides the exporters' files
 
 
@@ -99,25 +105,14 @@ class _Staging:
         self.pending = []
 
 
-def _extract_and_link(posts, result: BuildResult, concept_files, default_concepts, notify):
+def _extract_and_link(posts, result: BuildResult, concept_files, default_concepts, notify, cache_path):
     """Concepts (with aliases mined from the text first), citations and series, for every post."""
-    from .extract.aliases import mine_aliases
-    from .extract.citations import extract_citations
-    from .extract.matcher import ConceptMatcher, find_in_post
+    from .extract.run import extract_corpus
     from .link.citations import resolve_citations
     from .link.conceptbase import load_concept_base
-    from .model import Extraction
 
     base = load_concept_base(concept_files, use_default=default_concepts)
-    mined = [(p.key, a) for p in posts for a in mine_aliases(p.body)]
-    base, alias_rows = base.with_mined(mined)
-    matcher = ConceptMatcher(base)
-    extractions = {}
-    total = len(posts)
-    for i, p in enumerate(posts, start=1):
-        extractions[p.key] = Extraction(mentions=find_in_post(matcher, p.title, p.body), citations=extract_citations(p.body))
-        if i % 50 == 0 or i == total:
-            notify("extract", i, total)
+    extractions, base, alias_rows = extract_corpus(posts, base.with_mined, cache_path=cache_path, notify=notify)
     citations, series, problems = resolve_citations(posts, {k: e.citations for k, e in extractions.items()})
     result.problems.extend(problems)
     return extractions, citations, series, base, alias_rows
@@ -133,7 +128,7 @@ def build(inputs: Sequence[str], out_dir: str, **options) -> BuildResult:
 
 def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, year: int | None = None,
            formats: Sequence[str] = DEFAULT_EXPORTS, concept_files: Sequence[str] = (), default_concepts: bool = True,
-           progress: Progress | None = None, max_input_bytes: int | None = None) -> BuildResult:
+           progress: Progress | None = None, max_input_bytes: int | None = None, cache: bool = True) -> BuildResult:
     """The build itself, run while holding the output folder's lock."""
     from .export.report import write_report
 
@@ -162,7 +157,7 @@ def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, ye
                            + layouts_help() + ". Use --format to force a layout.", result)
 
     extractions, citations, series, base, alias_rows = _extract_and_link(
-        posts, result, concept_files, default_concepts, notify)
+        posts, result, concept_files, default_concepts, notify, cache_path(out_dir) if cache else None)
     t_extract = time.perf_counter()
     g = assemble(posts, extractions, citations, base.concepts, series)
     t2 = time.perf_counter()

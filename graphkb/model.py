@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # ---------------------------------------------------------------------------------------------
 # reading
@@ -75,9 +76,9 @@ class Problem:
 # extraction
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A concept found in a post's body: character offsets into ``Post.body``."""
+class Mention(NamedTuple):
+    """A concept found in a post: character offsets into ``Post.body`` (negative: in the title, see
+    ``extract.matcher.find_in_post``).  A NamedTuple: there are millions, and they cross processes."""
 
     concept: str  # concept id (slug)
     start: int

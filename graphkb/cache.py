@@ -1,0 +1,83 @@
+"""A per-post extraction cache: SQLite (one transaction per write, so no half-written entry is ever read).
+
+Entries are keyed by what determines them: the post body's hash, the extractor's code version, and,
+for concept mentions, the concept base's fingerprint.  A changed post, a changed concept base or a new
+graphkb version therefore misses; everything else is served from disk.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable, Mapping
+
+SCHEMA_VERSION = 1
+
+
+def body_hash(body: str) -> str:
+    return hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class ExtractionCache:
+    """``get_many``/``put_many`` of pickled plain tuples under (namespace, key)."""
+
+    def __init__(self, path: str):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS entries (ns TEXT, k TEXT, v BLOB, PRIMARY KEY (ns, k))")
+        row = self.db.execute("SELECT v FROM meta WHERE k='schema'").fetchone()
+        if row is None or row[0] != str(SCHEMA_VERSION):
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM entries")
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            self.db.execute("COMMIT")
+
+    def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, object]:
+        keys = list(dict.fromkeys(keys))
+        out: dict[str, object] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            q = f"SELECT k, v FROM entries WHERE ns=? AND k IN ({','.join('?' * len(chunk))})"
+            for k, v in self.db.execute(q, (ns, *chunk)):
+                try:
+                    out[k] = pickle.loads(v)
+                except Exception:  # noqa: BLE001 - a corrupt entry is a miss, never an error
+                    continue
+        return out
+
+    def put_many(self, ns: str, items: Mapping[str, object]) -> None:
+        if not items:
+            return
+        rows = [(ns, k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()]
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def prune(self, ns: str, keep: Iterable[str]) -> None:
+        """Drop the entries of ``ns`` not in ``keep`` (posts deleted or edited since)."""
+        keep = set(keep)
+        stale = [k for (k,) in self.db.execute("SELECT k FROM entries WHERE ns=?", (ns,)) if k not in keep]
+        if stale:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("DELETE FROM entries WHERE ns=? AND k=?", [(ns, k) for k in stale])
+            self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def drop_other_namespaces(self, keep: set[str]) -> None:
+        """Forget entries made for another code version or concept base: they can never be served again."""
+        stale = [ns for (ns,) in self.db.execute("SELECT DISTINCT ns FROM entries") if ns not in keep]
+        if stale:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("DELETE FROM entries WHERE ns=?", [(ns,) for ns in stale])
+            self.db.execute("COMMIT")
