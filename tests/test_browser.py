@@ -129,9 +129,22 @@ def test_browser_own_graph_is_drawn_offline(browser, own_page):
     assert _drawn(opened) and opened.clean(), (opened.blocked, opened.errors, opened.dialogs)
 
 
+def _explore(opened: Opened) -> None:
+    """What a reader does first: search CRF by its Chinese name, then click the most central post."""
+    opened.search("条件随机场")
+    assert opened.page.text_content("#panel h2") == "条件随机场"
+    assert opened.page.evaluate("window.gkb.network.getSelectedNodes()") == [opened.index_of(opened.page.evaluate("window.gkb.selected()"))]
+    post = opened.page.evaluate("window.gkb.nodes.findIndex(n => n.kind === 'post')")
+    opened.click_node(post)
+    assert opened.page.text_content("#panel h2") == opened.page.evaluate("i => window.gkb.info(i).title", post)
+    assert opened.page.text_content("#panel .kind") == "post"
+
+
 def test_browser_demo_graph_is_drawn_offline(browser, demo_build):
     opened = Opened(browser, Path(demo_build[1]) / "graph.html")
-    assert _drawn(opened) and opened.clean(), (opened.blocked, opened.errors, opened.dialogs)
+    assert _drawn(opened)
+    _explore(opened)
+    assert opened.clean(), (opened.blocked, opened.errors, opened.dialogs)
 
 
 def test_browser_search_focuses_the_crf_node(browser, own_page):
@@ -205,6 +218,6 @@ def test_browser_kexue_dev_graph_is_drawn_offline(browser, shared, tmp_path):
 
     build([str(shared / "corpus" / "kexue-dev" / "posts")], str(tmp_path))
     opened = Opened(browser, tmp_path / "graph.html")
-    assert _drawn(opened) and opened.clean(), (opened.blocked, opened.errors, opened.dialogs)
-    opened.search("条件随机场")
-    assert opened.page.text_content("#panel h2") == "条件随机场"
+    assert _drawn(opened)
+    _explore(opened)
+    assert opened.clean(), (opened.blocked, opened.errors, opened.dialogs)

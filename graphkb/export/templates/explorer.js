@@ -281,9 +281,11 @@
     list.items.forEach(function (r) {
       var li = el("li");
       if (r[0] >= 0 && r[0] < N) {
-        var b = el("button", r[1], "ref");
-        b.type = "button";
+        // a span, not a button: a button is an inline block, which breaks long names away from their bullet
+        var b = el("span", r[1], "ref");
+        b.setAttribute("role", "button"); b.tabIndex = 0;
         b.addEventListener("click", function () { focusNode(r[0]); });
+        b.addEventListener("keydown", function (ev) { if (ev.key === "Enter") focusNode(r[0]); });
         li.append(b);
       } else {
         li.append(el("span", r[1]), el("span", " (not drawn)", "muted"));
@@ -345,6 +347,8 @@
   // for people poking at the page from the console, and for the browser tests
   window.gkb = {
     network: network,
+    nodes: NODES,
+    info: info,
     focus: focusNode,
     selected: function () { return state.focus === null ? null : info(state.focus).iri; },
     indexOf: function (iri) { for (var i = 0; i < N; i++) if (info(i).iri === iri) return i; return -1; }
