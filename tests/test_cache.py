@@ -1,0 +1,95 @@
+"""The extraction cache: a cached build gives the same graph as a clean one, and invalidates what it must."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from graphkb.build import build, cache_path
+from graphkb.demo import CORPUS
+
+
+def _ttl(out) -> bytes:
+    return (out / "graph.ttl").read_bytes()
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    src = tmp_path / "corpus"
+    shutil.copytree(CORPUS, src)
+    return src
+
+
+def _build(src, out, **kw):
+    return build([str(src)], str(out), formats=("turtle",), **kw)
+
+
+def test_cache_second_build_is_served_and_identical(corpus, tmp_path):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    first = _ttl(out)
+    db = sqlite3.connect(cache_path(str(out)))
+    entries = db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+    db.close()
+    assert entries >= 2 * 15  # aliases and text extraction, per post
+    _build(corpus, out)
+    clean = tmp_path / "clean"
+    _build(corpus, clean, cache=False)
+    assert _ttl(out) == first == _ttl(clean)
+    assert not (clean / ".graphkb-cache").exists()
+
+
+def test_cache_changed_post_rebuilds_like_a_clean_build(corpus, tmp_path):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    post = corpus / "posts" / "8455.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n补充:国际空间站的轨道也可以用条件随机场以外的方法预测。\n",
+                    encoding="utf-8")
+    _build(corpus, out)
+    clean = tmp_path / "clean"
+    _build(corpus, clean, cache=False)
+    assert _ttl(out) == _ttl(clean)
+    assert "条件随机场" in _ttl(out).decode("utf-8")
+
+
+def test_cache_changed_concept_base_invalidates_mentions(corpus, tmp_path):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        '@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n'
+        '<https://w3id.org/graphkb/concept/braised-pork> a skos:Concept ;\n'
+        '    skos:inScheme <https://w3id.org/graphkb/concepts> ;\n'
+        '    skos:prefLabel "红烧肉"@zh .\n', encoding="utf-8")
+    _build(corpus, out, concept_files=[str(extra)])
+    clean = tmp_path / "clean"
+    _build(corpus, clean, concept_files=[str(extra)], cache=False)
+    assert _ttl(out) == _ttl(clean)
+    assert "braised-pork" in _ttl(out).decode("utf-8")
+
+
+def test_cache_corrupt_entry_is_a_miss(corpus, tmp_path):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    first = _ttl(out)
+    db = sqlite3.connect(cache_path(str(out)))
+    db.execute("UPDATE entries SET v = x'00ff00'")
+    db.commit()
+    db.close()
+    _build(corpus, out)
+    assert _ttl(out) == first
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_cache_parallel_and_serial_extraction_agree(corpus, tmp_path, monkeypatch, workers):
+    from graphkb.extract import run
+
+    monkeypatch.setattr(run, "MIN_PARALLEL_POSTS", 1)
+    monkeypatch.setenv("GRAPHKB_WORKERS", workers)
+    out = tmp_path / f"out{workers}"
+    _build(corpus, out, cache=False)
+    clean = tmp_path / "reference"
+    monkeypatch.setenv("GRAPHKB_WORKERS", "1")
+    _build(corpus, clean, cache=False)
+    assert _ttl(out) == _ttl(clean)
