@@ -25,10 +25,10 @@ def split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def cut_trailing_chrome(lines: list[str]) -> int:
-    """Index of the first trailing-chrome line (len(lines) when there is none)."""
-    for i, line in enumerate(lines):
-        if line.strip() in TRAILING_CHROME:
+def cut_trailing_chrome(lines: list[str], start: int = 0) -> int:
+    """Index of the first trailing-chrome line at or after ``start`` (len(lines) when there is none)."""
+    for i in range(start, len(lines)):
+        if lines[i].strip() in TRAILING_CHROME:
             return i
     return len(lines)
 

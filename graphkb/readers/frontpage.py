@@ -18,16 +18,48 @@ description = "front-page dump ('7 Jul' day-month lines, '点击阅读全文...'
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                         "nov", "dec"), start=1)}
 DAY_MONTH = re.compile(r"^\s*(\d{1,2})\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*$", re.I)
-FOOTER = re.compile(r"^\s*分类\s*[:：]\s*(?P<category>.*?)\s+标签\s*[:：]\s*(?P<tags>.*?)"
-                    r"(?:\s*阅读全文)?(?:\s*(?P<comments>\d+)\s*评论)?\s*$")
-MORE = re.compile(r"^\s*(点击阅读全文|阅读全文)\s*(\.\.\.|…+)?\s*$")
+# Patterns are matched on stripped lines and kept free of adjacent competing quantifiers: a single line
+# can be megabytes long, and ``\s*(.*?)\s+`` over a run of spaces backtracks in cubic time.
+_FOOTER_HEAD = re.compile(r"分类\s*[:：]")
+_TAGS_HEAD = re.compile(r"\s标签\s*[:：]")
+_COMMENTS = re.compile(r"\s*\d+\s*评论")
+MORE = re.compile(r"(?:点击)?阅读全文(?:\s*(?:\.\.\.|…+))?")
+
+
+def match_more(line: str) -> bool:
+    return MORE.fullmatch(line.strip()) is not None
+
+
+def match_footer(line: str) -> tuple[str, str] | None:
+    """``分类:<category> 标签:<tags>[ 阅读全文][ N评论]`` -> (category, tags), both stripped."""
+    s = line.strip()
+    head = _FOOTER_HEAD.match(s)
+    if not head:
+        return None
+    marker = _TAGS_HEAD.search(s, head.end())
+    if not marker:
+        return None
+    category, tags = s[head.end():marker.start()], s[marker.end():]
+    tail = tags.rfind("评论")
+    if tail >= 0 and tail + 2 == len(tags):
+        digits = tail
+        while digits > 0 and tags[digits - 1].isspace():
+            digits -= 1
+        while digits > 0 and tags[digits - 1].isdecimal():
+            digits -= 1
+        if _COMMENTS.fullmatch(tags, digits):
+            tags = tags[:digits]
+    tags = tags.rstrip()
+    if tags.endswith("阅读全文"):
+        tags = tags[:-4]
+    return category.strip(), tags.strip()
 _SENTENCE_END = tuple("。．.!！?？；;，,：:…")
 
 
 def sniff(text: str) -> float:
     lines = split_lines(text[:200_000])
     days = sum(bool(DAY_MONTH.match(line)) for line in lines)
-    marks = sum(bool(MORE.match(line) or FOOTER.match(line)) for line in lines)
+    marks = sum(bool(match_more(line) or match_footer(line)) for line in lines)
     if days and marks:
         return 0.85
     return 0.2 if days else 0.0
@@ -70,14 +102,13 @@ def read(text: str, path: str, *, year: int | None = None) -> Iterator[Post | Pr
             yield Problem(path, start + 1, "bad-record", f"impossible day in {lines[start].strip()!r}; date left out",
                           "warning")
         block = list(range(start + 1, stop))
-        footer_at = next((i for i in block if FOOTER.match(lines[i])), None)
+        footer_at, footer = next(((i, f) for i in block if (f := match_footer(lines[i]))), (None, None))
         category, tags = None, ()
-        if footer_at is not None:
-            f = FOOTER.match(lines[footer_at])
-            category = f.group("category").strip() or None
-            tags = tuple(t.strip() for t in re.split(r"[,，、]\s*|\s{2,}", f.group("tags")) if t.strip())
+        if footer is not None:
+            category = footer[0] or None
+            tags = tuple(t.strip() for t in re.split(r"[,，、]\s*|\s{2,}", footer[1]) if t.strip())
             block = [i for i in block if i < footer_at]
-        content = [i for i in block if lines[i].strip() and not MORE.match(lines[i])]
+        content = [i for i in block if lines[i].strip() and not match_more(lines[i])]
         if not content:
             yield Problem(path, start + 1, "bad-record", "day-month line with no post after it; skipped")
             continue
@@ -86,7 +117,7 @@ def read(text: str, path: str, *, year: int | None = None) -> Iterator[Post | Pr
         has_title = looks_like_title(lines[first]) and len(content) > 1
         title = lines[first].strip() if has_title else None
         body = "\n".join(_paragraphs([lines[i] for i in (content[1:] if has_title else content)]))
-        truncated = footer_at is None and not any(MORE.match(lines[i]) for i in block)
+        truncated = footer_at is None and not any(match_more(lines[i]) for i in block)
         if truncated:
             yield Problem(path, start + 1, "truncated",
                           f"post {title or 'without title'!r} has no '点击阅读全文'/'分类:' footer: the dump may be cut "

@@ -5,6 +5,7 @@ JSON array of such objects is read too.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from ..model import Post, Problem, Source
@@ -14,19 +15,24 @@ from .byline import norm_date
 name = "jsonl"
 description = "JSON Lines, one post object per line (title, date, body; url, author, tags, category, readers)"
 
-_MONTH_DAY = __import__("re").compile(r"^--(\d{2})-(\d{2})$")
+_MONTH_DAY = re.compile(r"^--(\d{2})-(\d{2})$")
+_OBJECT_START = re.compile(r'\{\s*"')
+SNIFF_CHARS = 100_000
 
 
 def sniff(text: str) -> float:
-    for line in split_lines(text[:100_000]):
+    lines = split_lines(text[:SNIFF_CHARS])
+    for n, line in enumerate(lines, start=1):
         s = line.strip()
         if not s:
             continue
         if s.startswith("{"):
             try:
                 return 1.0 if isinstance(json.loads(s), dict) else 0.0
-            except ValueError:
-                return 0.6 if s.endswith("}") else 0.0
+            except (ValueError, RecursionError):
+                # a first record longer than the window (a post with a huge body) is cut by it, not broken
+                cut = n == len(lines) and len(text) > SNIFF_CHARS
+                return 0.6 if s.endswith("}") or (cut and _OBJECT_START.match(s)) else 0.0
         if s.startswith("["):
             return 0.7
         return 0.0
@@ -58,12 +64,15 @@ def _post(obj, path: str, line: int) -> Iterator[Post | Problem]:
     if readers is not None:
         try:
             readers = int(readers)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: 1e999 is read as infinity
             yield Problem(path, line, "bad-record", f"readers {readers!r} is not a number; ignored", "warning")
             readers = None
     tags = obj.get("tags") or ()
     if isinstance(tags, str):
         tags = [t for t in tags.replace("，", ",").split(",")]
+    elif not isinstance(tags, (list, tuple)):
+        yield Problem(path, line, "bad-record", f"tags {tags!r} is not a list or a string; ignored", "warning")
+        tags = ()
     tags = tuple(t for t in (_str(t) for t in tags if not isinstance(t, (dict, list))) if t)
     if not title:
         yield Problem(path, line, "untitled", "record has no title; kept with a title derived from its body",
@@ -83,6 +92,9 @@ def read(text: str, path: str, *, year: int | None = None) -> Iterator[Post | Pr
         except ValueError as e:
             yield Problem(path, getattr(e, "lineno", None), "bad-record", f"invalid JSON array: {e}; file skipped")
             return
+        except RecursionError:
+            yield Problem(path, 1, "bad-record", "JSON nested too deeply to read; file skipped")
+            return
         for obj in items if isinstance(items, list) else [items]:
             yield from _post(obj, path, 1)
         return
@@ -98,5 +110,8 @@ def read(text: str, path: str, *, year: int | None = None) -> Iterator[Post | Pr
             yield Problem(path, n, "truncated" if last else "bad-record",
                           f"invalid JSON ({e.msg} at column {e.colno})"
                           + ("; the last line looks cut short" if last else "") + "; line skipped")
+            continue
+        except RecursionError:
+            yield Problem(path, n, "bad-record", "JSON nested too deeply to read; line skipped")
             continue
         yield from _post(obj, path, n)

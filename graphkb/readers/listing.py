@@ -28,17 +28,19 @@ def sniff(text: str) -> float:
 
 def read(text: str, path: str, *, year: int | None = None) -> Iterator[Post | Problem]:
     lines = split_lines(text)
-    end = cut_trailing_chrome(lines)
-    lines = lines[:end]
+    n_lines = len(lines)
     bys = [i for i, line in enumerate(lines) if is_byline(line)]
     if not bys:
         return
+    # chrome ends the dump: a '最近评论' line inside a post (before the last By line) is the post's text
+    end = cut_trailing_chrome(lines, bys[-1] + 1)
+    lines = lines[:end]
     parsed = {i: parse_byline(lines[i]) for i in bys}
     for k, i in enumerate(bys):
         by = parsed[i]
         # title: the line before, unless that line is a By line, whose glued rest then is our title
         if i > 0 and (i - 1) in parsed:
-            title, title_line = parsed[i - 1].rest.strip(), i
+            title, title_line = parsed[i - 1].rest.strip() or None, i
         elif i > 0 and lines[i - 1].strip():
             title, title_line = lines[i - 1].strip(), i
         else:
@@ -52,7 +54,7 @@ def read(text: str, path: str, *, year: int | None = None) -> Iterator[Post | Pr
         body = join_body(body_lines)
         truncated = False
         if not by.complete:
-            truncated = nxt is None and end == len(split_lines(text))
+            truncated = nxt is None and end == n_lines
             missing = [f for f, v in (("author", by.author), ("date", by.date), ("reader count", by.readers)) if not v and v != 0]
             yield Problem(path, i + 1, "truncated" if truncated else "bad-record",
                           f"By line of {title or 'an untitled post'!r} is incomplete"

@@ -7,6 +7,7 @@ precise date.  Two posts with one title but different dates stay two.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 from collections import defaultdict
 
 from ..model import Post, norm_title
@@ -51,22 +52,73 @@ def _combine(group: list[Post]) -> Post:
     )
 
 
+def _cluster_keys(full: str | None, day_month: str | None) -> tuple[tuple, ...]:
+    """The index keys of a cluster whose posts carry the full date ``full`` and the day-month ``day_month``."""
+    if full:
+        return (("full", full), ("full-day", full[-5:]))
+    return (("day", day_month),) if day_month else (("any",),)
+
+
+def _query_keys(date: str) -> tuple[tuple, ...]:
+    """The index keys of the clusters every post of which is compatible with ``date``."""
+    if date.startswith("--"):
+        return ("any",), ("day", date), ("full-day", date[-5:])
+    return ("any",), ("day", "--" + date[-5:]), ("full", date)
+
+
+class _Clusters:
+    """The clusters of one identity, indexed by their dates so that a post finds its cluster in O(log n).
+
+    A post joins the first cluster (in order of creation) all of whose posts have compatible dates: a
+    cluster holds at most one full date and one day-month (agreeing), so that test needs only those two.
+    """
+
+    def __init__(self):
+        self.groups: list[list[Post]] = []
+        self.dates: list[tuple[str | None, str | None]] = []  # (full date, day-month) per cluster
+        self.index: dict[tuple, list[int]] = defaultdict(list)  # key -> heap of cluster numbers (some stale)
+
+    def _first(self, key: tuple) -> int | None:
+        heap = self.index.get(key)
+        while heap and key not in _cluster_keys(*self.dates[heap[0]]):
+            heapq.heappop(heap)  # the cluster got a more precise date since
+        return heap[0] if heap else None
+
+    def add(self, p: Post) -> bool:
+        """Put ``p`` in its cluster; True when it starts a new one."""
+        if p.date is None:
+            found = 0 if self.groups else None
+        else:
+            found = min((i for i in map(self._first, _query_keys(p.date)) if i is not None), default=None)
+        if found is None:
+            found = len(self.groups)
+            self.groups.append([])
+            self.dates.append((None, None))
+        self.groups[found].append(p)
+        full, day_month = self.dates[found]
+        if p.date and p.date.startswith("--"):
+            day_month = p.date
+        elif p.date:
+            full = p.date
+        if (full, day_month) != self.dates[found] or len(self.groups[found]) == 1:
+            self.dates[found] = (full, day_month)
+            for key in _cluster_keys(full, day_month):
+                heapq.heappush(self.index[key], found)
+        return len(self.groups[found]) == 1
+
+
 def merge_posts(posts: list[Post]) -> tuple[list[Post], list[dict]]:
     """Merge duplicates; returns the posts (in order of first appearance) and one record per merge."""
-    by_identity: dict[str, list[list[Post]]] = defaultdict(list)
+    by_identity: dict[str, _Clusters] = defaultdict(_Clusters)
     order: list[tuple[str, int]] = []
     for p in posts:
-        clusters = by_identity[_identity(p)]
-        for i, cluster in enumerate(clusters):
-            if all(_compatible(p.date, q.date) for q in cluster):
-                cluster.append(p)
-                break
-        else:
-            clusters.append([p])
-            order.append((_identity(p), len(clusters) - 1))
+        ident = _identity(p)
+        clusters = by_identity[ident]
+        if clusters.add(p):
+            order.append((ident, len(clusters.groups) - 1))
     merged, records = [], []
     for ident, i in order:
-        group = by_identity[ident][i]
+        group = by_identity[ident].groups[i]
         post = _combine(group) if len(group) > 1 else group[0]
         merged.append(post)
         if len(group) > 1:

@@ -33,6 +33,7 @@ def sniff(text: str) -> float:
 def read(text: str, path: str, *, year: int | None = None) -> Iterator[Post | Problem]:
     lines = split_lines(text)
     lines = lines[:cut_trailing_chrome(lines)]
+    last = max(1, len(lines))  # a problem about a line the file does not have points at its last line
     if lines and is_byline(lines[0]):
         title, by_at = None, 0
         yield Problem(path, 1, "untitled", "file has no title line; post kept with a title derived from its body",
@@ -43,7 +44,7 @@ def read(text: str, path: str, *, year: int | None = None) -> Iterator[Post | Pr
             yield Problem(path, 1, "untitled", "first line (the title) is empty; post kept with a derived title",
                           "warning")
     if by_at >= len(lines) or not is_byline(lines[by_at]):
-        yield Problem(path, by_at + 1, "bad-record", "no 'By author | date | N位读者' line where expected; "
+        yield Problem(path, min(by_at + 1, last), "bad-record", "no 'By author | date | N位读者' line where expected; "
                       "post kept without date or reader count", "warning")
         by = None
         body_lines = lines[by_at:]
@@ -55,7 +56,7 @@ def read(text: str, path: str, *, year: int | None = None) -> Iterator[Post | Pr
                           "warning")
     body = join_body(body_lines)
     if not body:
-        yield Problem(path, by_at + 2, "truncated", "post has no body (file cut short?); kept with its title",
+        yield Problem(path, min(by_at + 2, last), "truncated", "post has no body (file cut short?); kept with its title",
                       "warning")
     stem = os.path.splitext(os.path.basename(path))[0]
     yield Post(title=title, date=by.date if by else None, body=body, sources=(Source(path, 1),),
