@@ -3,12 +3,13 @@
 Posts are ``schema:BlogPosting``; concepts ``skos:Concept`` in one scheme; ``schema:mentions`` and
 ``cito:cites`` link them; counts, offsets and evidence sentences sit on ``gkb:Mention`` and
 ``gkb:Citation`` nodes beside those plain links, so contract queries never see them.
-Triples come out sorted and blank nodes are named from their subject, so the output is byte-stable.
+Triples come out sorted and blank nodes are named from their subject and position, so the output is byte-stable.
 """
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from itertools import chain
 
 import networkx as nx
 import pyoxigraph as ox
@@ -55,10 +56,6 @@ def _n(iri) -> ox.NamedNode:
     return node
 
 
-def _b(*parts: str) -> ox.BlankNode:
-    return ox.BlankNode("b" + hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20])
-
-
 def _lit(value, datatype: ox.NamedNode | None = None, lang: str | None = None) -> ox.Literal:
     if lang:
         return ox.Literal(str(value), language=lang)
@@ -86,7 +83,7 @@ def _post(iri: str, a: dict) -> Iterator[tuple]:
     if a.get("date"):
         yield s, S_.datePublished, _date(a["date"])
     if a.get("readers") is not None:
-        c = _b(iri, "reads")
+        c = ox.BlankNode(_bid(iri) + "r")
         yield s, S_.interactionStatistic, c
         yield c, R_.type, S_.InteractionCounter
         yield c, S_.interactionType, S_.ReadAction
@@ -147,69 +144,111 @@ def _series(iri: str, a: dict) -> Iterator[tuple]:
 NODE_WRITERS = {"post": _post, "concept": _concept, "work": _work, "series": _series}
 
 
-def _edge(u: str, v: str, a: dict) -> Iterator[tuple]:
-    kind = a.get("kind")
-    s, o = _n(u), _n(v)
-    if kind == "mentions":
-        yield s, S_.mentions, o
-        m = _b(u, "mention", v)
-        yield s, G_.mention, m
-        yield m, R_.type, G_.Mention
-        yield m, G_.mentionOf, o
-        yield m, G_.mentionCount, _lit(a["count"], X_.integer)
-        yield m, G_.offset, _lit(" ".join(f"{st}-{en}" for st, en, _ in a["offsets"]))
-        for surface in sorted({sf for _, _, sf in a["offsets"]}):
-            yield m, G_.surface, _lit(surface)
-    elif kind == "cites":
-        yield s, C_.cites, o
-        for ev in a["evidence"]:
-            c = _b(u, "citation", v, str(ev["start"]), ev["text"])
-            yield s, G_.citation, c
-            yield c, R_.type, G_.Citation
-            yield c, G_.citedWork, o
-            yield c, G_.citedAs, _lit(ev["text"])
-            yield c, G_.offset, _lit(int(ev["start"]), X_.integer)
-            if ev.get("sentence"):
-                yield c, G_.evidence, _lit(ev["sentence"])
-            yield c, G_.citationKind, _lit(ev["kind"])
-            if ev.get("confidence") == "unsure":
-                yield c, G_.confidence, _lit("unsure")
-    elif kind == "broader":
-        yield s, K_.broader, o
-    elif kind == "partOf":
-        yield s, S_.isPartOf, o
-        if a.get("position") is not None:
-            yield s, S_.position, _lit(int(a["position"]), X_.integer)
+def _bid(iri: str) -> str:
+    """A short deterministic prefix for the blank nodes hanging off one subject (one hash per subject)."""
+    return "b" + hashlib.sha1(iri.encode("utf-8")).hexdigest()[:16]
+
+
+class _Cache(dict):
+    """Literals shared per value (mention counts, surfaces, citation kinds recur on many edges)."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        if len(self) > 200_000:
+            self.clear()
+        lit = self[key] = self.make(key)
+        return lit
+
+
+_INTS = _Cache(lambda v: ox.Literal(str(v), datatype=X_.integer))
+_STRS = _Cache(lambda v: ox.Literal(v))
+
+
+def _node_triples(n: str, a: dict, g: nx.DiGraph, shared: dict) -> list[ox.Triple]:
+    """One node's triples, then its outgoing edges' (by target), then the blank-node details of those edges.
+
+    Named subjects other than ``n`` (authors) go to ``shared``; everything else is built straight into
+    Triple objects, without generator layers (this loop runs millions of times on a large corpus)."""
+    T = ox.Triple
+    out: list[ox.Triple] = []
+    details: list[ox.Triple] = []
+    s = _n(n)
+    for t in NODE_WRITERS[a["kind"]](n, a):
+        t0 = t[0]
+        if isinstance(t0, ox.BlankNode):
+            details.append(T(*t))
+        elif t0.value == n:
+            out.append(T(*t))
+        else:
+            shared[t] = None
+    succ = g._succ[n]
+    if not succ:
+        out += details
+        return out
+    bid = _bid(n)
+    ints, strs = _INTS, _STRS
+    mentions, mention, mtype, mention_of, mcount, offset, surface = (
+        S_.mentions, G_.mention, G_.Mention, G_.mentionOf, G_.mentionCount, G_.offset, G_.surface)
+    rtype = R_.type
+    for j, v in enumerate(sorted(succ)):
+        d = succ[v]
+        kind = d.get("kind")
+        o = _n(v)
+        if kind == "mentions":
+            m = ox.BlankNode(f"{bid}m{j}")
+            offs = d["offsets"]
+            out.append(T(s, mentions, o))
+            out.append(T(s, mention, m))
+            details.append(T(m, rtype, mtype))
+            details.append(T(m, mention_of, o))
+            details.append(T(m, mcount, ints[d["count"]]))
+            details.append(T(m, offset, ox.Literal(" ".join([f"{st}-{en}" for st, en, _ in offs]))))
+            for sf in sorted({sf for _, _, sf in offs}):
+                details.append(T(m, surface, strs[sf]))
+        elif kind == "cites":
+            out.append(T(s, C_.cites, o))
+            for k, ev in enumerate(d["evidence"]):
+                c = ox.BlankNode(f"{bid}c{j}x{k}")
+                out.append(T(s, G_.citation, c))
+                details.append(T(c, rtype, G_.Citation))
+                details.append(T(c, G_.citedWork, o))
+                details.append(T(c, G_.citedAs, strs[ev["text"]]))
+                details.append(T(c, offset, ints[int(ev["start"])]))
+                if ev.get("sentence"):
+                    details.append(T(c, G_.evidence, ox.Literal(ev["sentence"])))
+                details.append(T(c, G_.citationKind, strs[ev["kind"]]))
+                if ev.get("confidence") == "unsure":
+                    details.append(T(c, G_.confidence, strs["unsure"]))
+        elif kind == "broader":
+            out.append(T(s, K_.broader, o))
+        elif kind == "partOf":
+            out.append(T(s, S_.isPartOf, o))
+            if d.get("position") is not None:
+                out.append(T(s, S_.position, ints[int(d["position"])]))
+    out += details
+    return out
+
+
+def triple_chunks(g: nx.DiGraph) -> Iterator[list[ox.Triple]]:
+    """The triples of :func:`triples` in lists, one per node (and one for the shared subjects)."""
+    shared: dict[tuple, None] = {}  # named subjects written for several nodes (authors), once each
+    if any(a.get("kind") == "concept" for _, a in g.nodes(data=True)):
+        scheme = _n(CONCEPT_SCHEME_IRI)
+        yield [ox.Triple(scheme, R_.type, K_.ConceptScheme),
+               ox.Triple(scheme, K_.prefLabel, _lit("graphkb 概念表", lang="zh")),
+               ox.Triple(scheme, K_.prefLabel, _lit("graphkb concept scheme", lang="en"))]
+    nodes = g._node
+    for n in sorted(nodes):
+        yield _node_triples(n, nodes[n], g, shared)
+    yield [ox.Triple(*t) for t in sorted(shared, key=lambda t: (t[0].value, t[1].value))]
 
 
 def triples(g: nx.DiGraph) -> Iterator[ox.Triple]:
-    """Every triple of the graph in a deterministic order: nodes by IRI, each node's own triples, then its
-    outgoing edges by target; other subjects (authors, blank-node details) after all nodes, so Turtle
-    groups every subject's triples together."""
-    shared: dict[tuple, None] = {}  # named subjects written for several nodes (authors), once each
-    details: list[tuple] = []  # blank-node subjects: reading counters, mention and citation details
-    if any(a.get("kind") == "concept" for _, a in g.nodes(data=True)):
-        scheme = _n(CONCEPT_SCHEME_IRI)
-        yield ox.Triple(scheme, R_.type, K_.ConceptScheme)
-        yield ox.Triple(scheme, K_.prefLabel, _lit("graphkb 概念表", lang="zh"))
-        yield ox.Triple(scheme, K_.prefLabel, _lit("graphkb concept scheme", lang="en"))
-
-    def route(n: str, ts: Iterator[tuple]) -> Iterator[ox.Triple]:
-        for t in ts:
-            s = t[0]
-            if isinstance(s, ox.BlankNode):
-                details.append(t)
-            elif s.value == n:
-                yield ox.Triple(*t)
-            else:
-                shared[t] = None
-
-    for n in sorted(g.nodes):
-        a = g.nodes[n]
-        yield from route(n, NODE_WRITERS[a["kind"]](n, a))
-        for v in sorted(g.successors(n)):
-            yield from route(n, _edge(n, v, g.edges[n, v]))
-    for t in sorted(shared, key=lambda t: (t[0].value, t[1].value)):
-        yield ox.Triple(*t)
-    for t in details:
-        yield ox.Triple(*t)
+    """Every triple of the graph in a deterministic order: nodes by IRI, each node's own triples and its
+    outgoing edges by target, then the blank-node details of that node (reading counter, mention and
+    citation records); other named subjects (authors) after all nodes, so Turtle groups every subject's
+    triples together.  Blank nodes are named from their subject's IRI and the edge's position."""
+    return chain.from_iterable(triple_chunks(g))

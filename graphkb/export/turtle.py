@@ -1,12 +1,14 @@
 """RDF serialisations (Turtle, N-Triples, JSON-LD) written by Oxigraph from triples in a deterministic order."""
 from __future__ import annotations
 
+from itertools import chain
+
 import networkx as nx
 import pyoxigraph as ox
 
 from ..vocab import PREFIXES
 from .atomic import atomic_open
-from .rdf import triples
+from .rdf import triple_chunks
 
 FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 
@@ -15,16 +17,16 @@ def write_rdf(g: nx.DiGraph, path: str, fmt: str = "turtle") -> int:
     """Write ``g`` as ``fmt`` atomically; returns the number of triples."""
     count = [0]
 
-    def counted():
-        for t in triples(g):
-            count[0] += 1
-            yield t
+    def counted():  # per node, not per triple: chain hands the triples to Oxigraph without a Python frame each
+        for chunk in triple_chunks(g):
+            count[0] += len(chunk)
+            yield chunk
 
     with atomic_open(path, "wb") as fh:
         if fmt == "turtle":
-            ox.serialize(counted(), fh, FORMATS[fmt], prefixes=PREFIXES)
+            ox.serialize(chain.from_iterable(counted()), fh, FORMATS[fmt], prefixes=PREFIXES)
         else:
-            ox.serialize(counted(), fh, FORMATS[fmt])
+            ox.serialize(chain.from_iterable(counted()), fh, FORMATS[fmt])
     return count[0]
 
 
