@@ -84,8 +84,8 @@ class _Refs:
 
 
 def _edges(g: nx.DiGraph, node: str, kind: str, out: bool = True) -> list[tuple[str, dict]]:
-    it = g.out_edges(node, data=True) if out else g.in_edges(node, data=True)
-    return [((v if out else u), d) for u, v, d in it if d.get("kind") == kind]
+    adj = g._succ[node] if out else g._pred[node]  # the adjacency dict itself: out_edges/in_edges views cost ~4x
+    return [(other, d) for other, d in adj.items() if d.get("kind") == kind]
 
 
 def _evidence(g: nx.DiGraph, pairs: Iterable[tuple[str, dict]]) -> list[list[str]]:
