@@ -68,22 +68,28 @@ def assemble(posts: list[Post], extractions: Mapping[str, Extraction] | None = N
     concepts = concepts or {}
     g = nx.DiGraph()
     iris = assign_post_iris(posts)
-    for p in posts:
-        g.add_node(iris[p.key], **post_attrs(p, iris[p.key]))
+    keys = [p.key for p in posts]  # Post.key normalises the title on every access: once per post
+    for p, key in zip(posts, keys):
+        g.add_node(iris[key], **post_attrs(p, iris[key]))
 
     used: set[str] = set()
-    for p in posts:
-        ex = extractions.get(p.key)
+    for key in keys:
+        ex = extractions.get(key)
         if not ex:
             continue
         per_concept: dict[str, list] = {}
         for m in ex.mentions:
-            per_concept.setdefault(m.concept, []).append((m.start, m.end, m.surface))
+            spans = per_concept.get(m.concept)
+            if spans is None:
+                spans = per_concept[m.concept] = []
+            spans.append((m.start, m.end, m.surface))
+        src = iris[key]
         for cid, spans in per_concept.items():
-            if cid not in concepts:
+            c = concepts.get(cid)
+            if c is None:
                 continue
             used.add(cid)
-            g.add_edge(iris[p.key], concepts[cid].iri, kind="mentions", count=len(spans), offsets=spans)
+            g.add_edge(src, c.iri, kind="mentions", count=len(spans), offsets=spans)
 
     for cid in _concept_closure(used, concepts):
         c = concepts[cid]
