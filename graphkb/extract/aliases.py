@@ -176,9 +176,10 @@ def _paren_groups(body: str, masked: str):
         if any(term_kind(p) == "han" and (not _certain(p) or _ANAPHOR.search(p)) for p in parts):
             continue  # (的近似), (公式中的), (后者): a remark, not a name
         kinds = {term_kind(p) for p in parts}
-        line_start = masked.rfind("\n", 0, m.start()) + 1
-        line_end = masked.find("\n", m.end())
-        line = masked[line_start:line_end if line_end >= 0 else len(masked)]
+        # the line around the brackets, at most 300 characters each side: a 10 MB line stays linear
+        line_start = masked.rfind("\n", max(0, m.start() - 300), m.start()) + 1 or max(0, m.start() - 300)
+        line_end = masked.find("\n", m.end(), m.end() + 300)
+        line = masked[line_start:line_end if line_end >= 0 else min(len(masked), m.end() + 300)]
         if re.search(r"=|\bdef |\bimport |\breturn |^\s*(?:for|if|while|print)\b", line):
             continue  # a line of code that lost its indentation
         before = masked[max(0, m.start() - 120):m.start()]
