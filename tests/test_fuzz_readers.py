@@ -354,3 +354,82 @@ def test_fuzz_readers_merge_matches_its_definition(fuzz_cases, items):
     posts = [Post(title=t, date=d, body="同一段正文", sources=(Source("f", i + 1),)) for i, (t, d) in enumerate(items)]
     merged, _ = merge_posts(posts)
     assert [[s.line for s in p.sources] for p in merged] == _merge_reference(posts)
+
+
+# --- through the whole build ------------------------------------------------------------------
+
+small_files = st.lists(st.one_of(
+    documents.map(lambda t: ("txt", t)),
+    jsonl_lines.map(lambda lines: ("jsonl", "\n".join(_jsonl_line(k, v, False) for k, v in lines))),
+    st.lists(st.tuples(titles, bodies), min_size=1, max_size=4).map(
+        lambda ps: ("txt", "".join(f"{t}\nBy 林 | 2020-02-0{i + 1} | 9位读者 | 引用" + "\n".join(b) + "\n"
+                                   for i, (t, b) in enumerate(ps))))), min_size=1, max_size=3)
+
+
+@settings(max_examples=max(10, EXAMPLES // 2))
+@given(files=small_files)
+def test_fuzz_readers_whole_build_accounts_for_every_post(scratch, fuzz_cases, files):
+    """build() on small random folders: it ends (or says nothing could be read) and every post read is a node."""
+    import pyoxigraph as ox
+
+    from graphkb.build import build
+    from graphkb.errors import NoPostsError
+
+    fuzz_cases["build: small random inputs"] += 1
+    folder, out = scratch / "build-in", scratch / "build-out"
+    folder.mkdir(exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    for i, (suffix, text) in enumerate(files):
+        (folder / f"{i}.{suffix}").write_bytes(text.encode("utf-8", "surrogatepass"))
+    try:
+        result = build([str(folder)], str(out), formats=["turtle", "html", "jsonld"])
+    except NoPostsError as e:
+        assert e.result.problems and not e.result.posts
+        return
+    assert len(result.posts) + sum(len(m["readers_seen"]) - 1 for m in result.merged) == result.stats["posts_read"]
+    assert result.stats["posts_read"] == sum(f["posts"] for f in result.files)
+    store = ox.Store()
+    store.load(path=str(out / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    query = ("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <https://schema.org/BlogPosting> ; "
+             "<http://www.w3.org/ns/prov#wasDerivedFrom> ?s }")
+    assert int(next(iter(store.query(query)))["n"].value) == len(result.posts)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["posts"] == len(result.posts) and len(report["problems"]) == len(result.problems)
+    json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))
+
+
+file_names = st.binary(min_size=1, max_size=40).map(lambda b: b.replace(b"/", b"_").replace(b"\x00", b"_").lstrip(b"."))
+
+
+@given(name=file_names.filter(bool))
+def test_fuzz_readers_any_file_name_reads_into_utf8(scratch, fuzz_cases, name):
+    """A file name that is not UTF-8 reaches posts and problems as text that report.json can hold."""
+    import os
+
+    fuzz_cases["readers: arbitrary file names"] += 1
+    folder = os.path.join(os.fsencode(scratch), b"names")
+    os.makedirs(folder, exist_ok=True)
+    for old in os.listdir(folder):
+        os.unlink(os.path.join(folder, old))
+    with open(os.path.join(folder, name), "wb") as fh:
+        fh.write('{"title": "标题", "body": "正文"}\n'.encode("utf-8"))
+    result = read_inputs([os.fsdecode(folder)])
+    assert len(result.posts) == 1
+    json.dumps([p.sources[0].path for p in result.posts] + [p.path for p in result.problems]
+               + [f["file"] for f in result.files], ensure_ascii=False).encode("utf-8")
+
+
+def test_fuzz_readers_build_with_non_utf8_file_name(tmp_path, fuzz_cases):
+    import os
+
+    from graphkb.build import build
+
+    fuzz_cases["readers: arbitrary file names"] += 1
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"\xff\xfe\xe4.jsonl"), "wb") as fh:
+        fh.write('{"title": "标题", "body": "正文"}\n'.encode("utf-8"))
+    result = build([str(folder)], str(tmp_path / "out"))
+    assert [p.sources[0].path for p in result.posts] == [str(folder / "\\xff\\xfe\\xe4.jsonl")]
+    assert json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["posts"] == 1

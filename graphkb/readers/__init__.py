@@ -132,19 +132,25 @@ def _clean(post: Post) -> tuple[Post, bool]:
     return (dataclasses.replace(post, **changed), True) if changed else (post, False)
 
 
+def shown_path(path: str) -> str:
+    """``path`` as text: a file name that is not UTF-8 (surrogate-escaped by the OS layer) gets ``\\xff`` escapes."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") if _BAD_CHARS.search(path) else path
+
+
 def read_file(path: str, *, layout: str | None = None, year: int | None = None) -> tuple[list[Post], list[Problem], dict]:
     """Read one file: its posts, its problems and a summary row for the report."""
+    fs_path, path = path, shown_path(path)  # posts and problems name the file in text that can be written out
     info = {"file": path, "layout": None, "encoding": None, "posts": 0, "problems": 0}
     posts: list[Post] = []
     problems: list[Problem] = []
     try:
-        size = os.path.getsize(path)
+        size = os.path.getsize(fs_path)
         if size > MAX_FILE_BYTES:
             problems.append(Problem(path, None, "too-large", f"file is {size / 2**20:.0f} MiB, over the "
                                     f"{MAX_FILE_BYTES // 2**20} MiB limit for one file: split it; skipped"))
             data = None
         else:
-            with open(path, "rb") as fh:
+            with open(fs_path, "rb") as fh:
                 data = fh.read()
     except OSError as e:
         problems.append(Problem(path, None, "unreadable", f"cannot read file: {e.strerror or e}; skipped"))
@@ -197,12 +203,12 @@ def read_inputs(paths: Iterable[str], *, layout: str | None = None, year: int | 
     result = ReadResult()
     for p in paths:
         if not os.path.exists(p):
-            result.problems.append(Problem(p, None, "missing", "no such file or folder"))
+            result.problems.append(Problem(shown_path(p), None, "missing", "no such file or folder"))
     files = list(iter_files(p for p in paths if os.path.exists(p)))
     check_input_size(files, max_bytes)
     for p in paths:
         if os.path.isdir(p) and not any(f.startswith(os.path.join(p, "")) for f in files):
-            result.problems.append(Problem(p, None, "empty", "folder holds no files"))
+            result.problems.append(Problem(shown_path(p), None, "empty", "folder holds no files"))
     for path in files:
         posts, problems, info = read_file(path, layout=layout, year=year)
         result.posts.extend(posts)
