@@ -109,6 +109,7 @@ def query(
         params = q.parse_params(param)
         q.check_params(saved, params)
         store = q.load_graph(str(graph))
+        params = q.resolve_params(store, saved, params)
         result = q.run_query(store, text, params, timeout=timeout or None)
     except GraphKBError as e:
         _fail(e)

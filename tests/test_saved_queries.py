@@ -42,25 +42,27 @@ FIXTURE_CASES = [
         (A + "102", "隐马尔可夫模型入门", C + "markov-chain", "马尔可夫链"),
     ]),
     ("read-before", ["post=条件随机场与隐马尔可夫模型"], [
-        (A + "101", "浅谈马尔可夫链", "2018-03-01", "cites"),
-        (A + "102", "隐马尔可夫模型入门", "2019-05-02", "cites, series"),
-        (A + "88", "最大熵原理漫谈", None, "cites"),
-        (A + "90", "概率论的几个基本问题", None, "cites"),
+        (A + "101", "浅谈马尔可夫链", "2018-03-01", "false"),
+        (A + "102", "隐马尔可夫模型入门", "2019-05-02", "true"),
+        (A + "88", "最大熵原理漫谈", None, "true"),
+        (A + "90", "概率论的几个基本问题", None, "false"),
     ]),
     ("read-before", [f"post={UNTITLED}"], [
-        (A + "101", "浅谈马尔可夫链", "2018-03-01", "cites"),
-        (A + "102", "隐马尔可夫模型入门", "2019-05-02", "cites"),
-        (A + "103", "条件随机场与隐马尔可夫模型", "2020-01-15", "cites"),
-        (A + "88", "最大熵原理漫谈", None, "cites"),
-        (A + "90", "概率论的几个基本问题", None, "cites"),
+        (A + "101", "浅谈马尔可夫链", "2018-03-01", "false"),
+        (A + "102", "隐马尔可夫模型入门", "2019-05-02", "false"),
+        (A + "103", "条件随机场与隐马尔可夫模型", "2020-01-15", "true"),
+        (A + "88", "最大熵原理漫谈", None, "false"),
+        (A + "90", "概率论的几个基本问题", None, "false"),
     ]),
     ("dangling-references", [], [(A + "88", "最大熵原理漫谈", 2), (A + "90", "概率论的几个基本问题", 1)]),
-    ("concept-cooccurrence", [], [
-        (C + "conditional-random-field", "条件随机场", C + "hidden-markov-model", "隐马尔可夫模型", 2),
-        (C + "conditional-random-field", "条件随机场", C + "probability-theory", "概率论", 1),
-        (C + "hidden-markov-model", "隐马尔可夫模型", C + "markov-chain", "马尔可夫链", 1),
-        (C + "hidden-markov-model", "隐马尔可夫模型", C + "probability-theory", "概率论", 1),
-        (C + "markov-chain", "马尔可夫链", C + "probability-theory", "概率论", 1),
+    ("concept-cooccurrence", ["concept=HMM"], [
+        (C + "conditional-random-field", "条件随机场", 2),
+        (C + "probability-theory", "概率论", 1),
+        (C + "markov-chain", "马尔可夫链", 1),
+    ]),
+    ("concept-cooccurrence", ["concept=gkbc:conditional-random-field"], [
+        (C + "hidden-markov-model", "隐马尔可夫模型", 2),
+        (C + "probability-theory", "概率论", 1),
     ]),
     ("concepts-by-year", [], [
         (2018, C + "probability-theory", "概率论"),
@@ -76,10 +78,11 @@ def fixture_store():
     return q.load_graph(str(Path(__file__).parent / "fixtures" / "queries" / "graph.ttl"))
 
 
-def _run(store, name, params):
+def _run(store, name, params):  # as `graphkb query NAME --param ...` does
     saved = q.saved_queries()[name]
     bound = q.parse_params(params)
     q.check_params(saved, bound)
+    bound = q.resolve_params(store, saved, bound)
     return q.run_query(store, saved.text, bound, timeout=60).values()
 
 
@@ -91,3 +94,42 @@ def test_saved_queries_every_query_has_a_fixture_case():
                          ids=[f"{c[0]}-{i}" for i, c in enumerate(FIXTURE_CASES)])
 def test_saved_queries_fixture_rows(fixture_store, name, params, expected):
     assert _run(fixture_store, name, params) == expected
+
+
+
+@pytest.mark.parametrize("name,params,message", [
+    ("posts-citing", ["post=没有这篇文章"], "no post named '没有这篇文章' in the graph"),
+    ("posts-mentioning", ["concept=不存在的概念"], "no concept named '不存在的概念' in the graph"),
+])
+def test_saved_queries_unknown_title_or_label_is_a_usage_error(fixture_store, name, params, message):
+    from graphkb.errors import UsageError
+
+    with pytest.raises(UsageError, match=message):
+        _run(fixture_store, name, params)
+
+
+# ---------------------------------------------------------------- the demo build (expected rows from graphkb/demo/MANIFEST.md §4)
+DEMO_MISSING = [("GAN的一点直觉", 1), ("Keras中自定义层的几个技巧", 1), ("闲谈矩阵分解与推荐系统", 1)]
+
+
+@pytest.fixture(scope="module")
+def demo_store(demo_build):
+    return q.load_graph(str(demo_build[1] / "graph.ttl"))
+
+
+def test_saved_queries_demo_dangling_references(demo_store):
+    rows = _run(demo_store, "dangling-references", [])
+    assert [(name, n) for _, name, n in rows] == DEMO_MISSING
+
+
+def test_saved_queries_demo_posts_citing(demo_store):
+    rows = _run(demo_store, "posts-citing", ["post=【词向量漫谈】2. Skip-Gram与负采样"])
+    assert [title for _, title, _ in rows] == ["熵、KL散度与互信息：三个量的关系"]
+
+
+@pytest.mark.xfail(reason="MANIFEST §4.4: 8301 cites 7040 and 7058, 7040 cites 7003; citation resolution pending",
+                   strict=False)
+def test_saved_queries_demo_read_before(demo_store):
+    rows = _run(demo_store, "read-before", ["post=漫谈变分自编码器：从重参数到KL项"])
+    assert sorted(title for _, title, _, _ in rows) == sorted(
+        ["流模型小记（一）：从NICE开始", "流模型小记（二）：RealNVP与Glow", "从WGAN到WGAN-GP：梯度惩罚的直观理解"])
