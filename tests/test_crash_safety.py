@@ -181,3 +181,42 @@ def test_crash_safety_two_builds_racing_one_fails_clearly(builds, tmp_path):
     assert loser.startswith("graphkb: error: another graphkb build is writing") and "Traceback" not in loser
     _assert_old_or_new(out, builds)
     assert _temp_files(out) == []
+
+
+_CACHE_WRITER = """
+import sys
+from graphkb.cache import ExtractionCache
+cache = ExtractionCache(sys.argv[1])
+batch = 0
+while True:  # batches of 200 entries, each value naming its own key, until killed
+    items = {f"{batch}:{i}": (f"{batch}:{i}", "正文" * 500, batch) for i in range(200)}
+    cache.put_many("ns", items)
+    print(batch, flush=True)
+    batch += 1
+"""
+
+
+@pytest.mark.parametrize("batches_before_kill", [3, 20])
+def test_crash_safety_sigkill_during_cache_writes_serves_no_half_entry(tmp_path, batches_before_kill):
+    from graphkb.cache import ExtractionCache
+
+    path = str(tmp_path / "cache" / "extractions.sqlite")
+    proc = subprocess.Popen([sys.executable, "-c", _CACHE_WRITER, path], stdout=subprocess.PIPE, text=True)
+    for _ in range(batches_before_kill):  # killed in the middle of a later batch's transaction, or between two
+        assert proc.stdout.readline()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    cache = ExtractionCache(path)
+    try:
+        keys = [f"{b}:{i}" for b in range(batches_before_kill + 50) for i in range(200)]
+        got = cache.get_many("ns", keys)
+    finally:
+        cache.close()
+    batches = {}
+    for key, value in got.items():
+        assert value == (key, "正文" * 500, int(key.split(":")[0]))  # never a torn or foreign value
+        batches.setdefault(value[2], 0)
+        batches[value[2]] += 1
+    assert all(n == 200 for n in batches.values())  # a batch is all there or not at all
+    assert set(range(batches_before_kill)) <= set(batches)
