@@ -118,18 +118,56 @@ def _extract_and_link(posts, result: BuildResult, concept_files, default_concept
     return extractions, citations, series, base, alias_rows
 
 
+PARALLEL_EXPORT_MIN = 20_000  # nodes + edges; below it forking a second exporter costs more than it saves
+
+
+def _run_exports(g, jobs: list[tuple[str, str]], notify: Progress | None = None, total: int = 0) -> dict[str, int | None]:
+    """Each (format, staged path) job in turn; returns what each exporter returned (Turtle: its triple count)."""
+    counts = {}
+    for fmt, path in jobs:
+        counts[fmt] = get_exporter(fmt).load()(g, path)
+        if notify:
+            notify("export", len(counts), total)
+    return counts
+
+
+def _export(g, formats: Sequence[str], out_dir: str, staging: "_Staging", notify: Progress) -> dict[str, int | None]:
+    """Write every format to its staged path.  On a large graph with two cores the first format (Turtle) is
+    written here while a forked child writes the others (the HTML): they share nothing but the graph."""
+    from .runtime import Forked, can_fork, workers
+
+    jobs = [(fmt, staging.path(os.path.join(out_dir, get_exporter(fmt).filename))) for fmt in formats]
+    if len(jobs) < 2 or workers() < 2 or not can_fork() or g.number_of_nodes() + g.number_of_edges() < PARALLEL_EXPORT_MIN:
+        return _run_exports(g, jobs, notify, len(jobs))
+    child = Forked(_run_exports, g, jobs[1:])
+    try:
+        counts = _run_exports(g, jobs[:1], notify, len(jobs))
+        counts.update(child.result())
+    except BaseException:
+        child.cancel()
+        raise
+    notify("export", len(jobs), len(jobs))
+    return counts
+
+
 def build(inputs: Sequence[str], out_dir: str, **options) -> BuildResult:
     """Build the graph of ``inputs`` into ``out_dir`` (``options``: see ``_build``); raises NoPostsError when
     nothing could be read, OutputLockedError at once when another build holds ``out_dir``."""
-    with output_lock(out_dir):
+    from .runtime import collector_paused
+
+    with output_lock(out_dir), collector_paused():
         remove_leftovers(out_dir)
         return _build(inputs, out_dir, **options)
 
 
 def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, year: int | None = None,
            formats: Sequence[str] = DEFAULT_EXPORTS, concept_files: Sequence[str] = (), default_concepts: bool = True,
-           progress: Progress | None = None, max_input_bytes: int | None = None, cache: bool = True) -> BuildResult:
-    """The build itself, run while holding the output folder's lock."""
+           progress: Progress | None = None, max_input_bytes: int | None = None, cache: bool = True,
+           mention_detail: bool = False) -> BuildResult:
+    """The build itself, run while holding the output folder's lock.
+
+    ``mention_detail`` adds a ``gkb:Mention`` record (count, offsets, surface forms) per post and concept
+    to the RDF outputs."""
     from .export.report import write_report
 
     notify = progress or (lambda stage, done, total: None)
@@ -160,6 +198,7 @@ def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, ye
         posts, result, concept_files, default_concepts, notify, cache_path(out_dir) if cache else None)
     t_extract = time.perf_counter()
     g = assemble(posts, extractions, citations, base.concepts, series)
+    g.graph["mention_detail"] = mention_detail  # read by the RDF exporters
     t2 = time.perf_counter()
     result.stats["concepts"] = sum(1 for _, a in g.nodes(data=True) if a["kind"] == "concept")
     result.stats["mentions"] = sum(len(e.mentions) for e in extractions.values())
@@ -169,14 +208,10 @@ def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, ye
 
     staging = _Staging(out_dir)
     try:
-        for i, fmt in enumerate(formats, start=1):
-            exporter = get_exporter(fmt)
-            path = os.path.join(out_dir, exporter.filename)
-            n = exporter.load()(g, staging.path(path))
-            if fmt == "turtle":
-                result.stats["triples"] = n
-            result.outputs[fmt] = path
-            notify("export", i, len(formats))
+        counts = _export(g, formats, out_dir, staging, notify)
+        if "turtle" in counts:
+            result.stats["triples"] = counts["turtle"]
+        result.outputs.update((fmt, os.path.join(out_dir, get_exporter(fmt).filename)) for fmt in formats)
         t3 = time.perf_counter()
         if alias_rows is not None:
             from .export.aliases import write_aliases

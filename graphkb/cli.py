@@ -35,6 +35,7 @@ def build(
     concepts: Optional[list[Path]] = typer.Option(None, "--concepts", "-c", exists=True, dir_okay=False, help="A SKOS Turtle file that extends or overrides the bundled concept base (repeatable)."),
     no_default_concepts: bool = typer.Option(False, "--no-default-concepts", help="Use only the --concepts files, not the bundled concept base."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Extract every post afresh, ignoring and not updating the cache (output/.graphkb-cache, or $GRAPHKB_CACHE_DIR)."),
+    mention_detail: bool = typer.Option(False, "--mention-detail", help="Also write a gkb:Mention record per post and concept to the RDF: how often, where (character offsets) and as which surface forms the post names it. Triples the graph's size."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
     max_input_mb: Optional[float] = typer.Option(None, "--max-input-mb", min=0, help="Refuse inputs larger than this many MB (default: what the memory available allows, about a tenth of it)."),
 ) -> None:
@@ -64,7 +65,7 @@ def build(
                                concept_files=[str(c) for c in concepts or ()],
                                default_concepts=not no_default_concepts, progress=bar.update,
                                max_input_bytes=None if max_input_mb is None else int(max_input_mb * 10**6),
-                               cache=not no_cache)
+                               cache=not no_cache, mention_detail=mention_detail)
     except NoPostsError as e:
         if e.result is not None and not quiet:
             for p in e.result.problems[:20]:

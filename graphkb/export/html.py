@@ -11,6 +11,7 @@ DOM with textContent only; links are made for http(s) URLs only.
 """
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import re
@@ -70,17 +71,23 @@ class _Refs:
 
     def __init__(self, g: nx.DiGraph, index: dict[str, int], rank: dict[str, float]):
         self.g, self.index, self.rank = g, index, rank
+        self._names: dict[str, str] = {}  # a node is named in many panels: clip its label once
 
     def one(self, node: str, count: int | None = None) -> list:
-        return [self.index.get(node, -1), _clip(self.g.nodes[node].get("label") or node, 120), count]
+        name = self._names.get(node)
+        if name is None:
+            name = self._names[node] = _clip(self.g._node[node].get("label") or node, 120)
+        return [self.index.get(node, -1), name, count]
 
     def many(self, items: Iterable[tuple[str, int | None]], by_count: bool = False) -> dict:
         items = list(items)
+        rank = self.rank
         if by_count:
-            items.sort(key=lambda it: (-(it[1] or 0), -self.rank.get(it[0], 0.0), it[0]))
+            top = heapq.nsmallest(LIST_ITEMS, items, key=lambda it: (-(it[1] or 0), -rank.get(it[0], 0.0), it[0]))
         else:
-            items.sort(key=lambda it: (-self.rank.get(it[0], 0.0), it[0]))
-        return {"items": [self.one(n, c) for n, c in items[:LIST_ITEMS]], "more": max(len(items) - LIST_ITEMS, 0)}
+            top = heapq.nsmallest(LIST_ITEMS, items, key=lambda it: (-rank.get(it[0], 0.0), it[0]))
+        # the first few of a concept's thousands of posts: a heap, not a sort of them all
+        return {"items": [self.one(n, c) for n, c in top], "more": max(len(items) - LIST_ITEMS, 0)}
 
 
 def _edges(g: nx.DiGraph, node: str, kind: str, out: bool = True) -> list[tuple[str, dict]]:

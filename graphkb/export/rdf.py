@@ -1,8 +1,10 @@
 """The graph as RDF triples, through the terms of the public contract (shared CONTRACT.md).
 
 Posts are ``schema:BlogPosting``; concepts ``skos:Concept`` in one scheme; ``schema:mentions`` and
-``cito:cites`` link them; counts, offsets and evidence sentences sit on ``gkb:Mention`` and
-``gkb:Citation`` nodes beside those plain links, so contract queries never see them.
+``cito:cites`` link them; evidence sentences sit on ``gkb:Citation`` nodes beside those plain links, so
+contract queries never see them.  Per-mention records (``gkb:Mention``: count, offsets, surface forms)
+are written only when the graph asks for them (``g.graph["mention_detail"]``, ``graphkb build
+--mention-detail``): they are three quarters of all triples, and of the time to write and load them.
 Triples come out sorted and blank nodes are named from their subject and position, so the output is byte-stable.
 """
 from __future__ import annotations
@@ -167,7 +169,14 @@ _INTS = _Cache(lambda v: ox.Literal(str(v), datatype=X_.integer))
 _STRS = _Cache(lambda v: ox.Literal(v))
 
 
-def _node_triples(n: str, a: dict, g: nx.DiGraph, shared: dict) -> list[ox.Triple]:
+def _span(start: int, end: int, title_shift: int) -> str:
+    """``start-end`` in the body, or ``title:start-end`` in the title (extraction gives those negative offsets)."""
+    if start < 0:
+        return f"title:{start + title_shift}-{end + title_shift}"
+    return f"{start}-{end}"
+
+
+def _node_triples(n: str, a: dict, g: nx.DiGraph, shared: dict, detail: bool = False) -> list[ox.Triple]:
     """One node's triples, then its outgoing edges' (by target), then the blank-node details of those edges.
 
     Named subjects other than ``n`` (authors) go to ``shared``; everything else is built straight into
@@ -189,6 +198,7 @@ def _node_triples(n: str, a: dict, g: nx.DiGraph, shared: dict) -> list[ox.Tripl
         out += details
         return out
     bid = _bid(n)
+    title_shift = len(a.get("title") or "") + 1  # title mentions come with offsets counted back from the body
     ints, strs = _INTS, _STRS
     mentions, mention, mtype, mention_of, mcount, offset, surface = (
         S_.mentions, G_.mention, G_.Mention, G_.mentionOf, G_.mentionCount, G_.offset, G_.surface)
@@ -198,6 +208,9 @@ def _node_triples(n: str, a: dict, g: nx.DiGraph, shared: dict) -> list[ox.Tripl
         kind = d.get("kind")
         o = _n(v)
         if kind == "mentions":
+            if not detail:
+                out.append(T(s, mentions, o))
+                continue
             m = ox.BlankNode(f"{bid}m{j}")
             offs = d["offsets"]
             out.append(T(s, mentions, o))
@@ -205,7 +218,7 @@ def _node_triples(n: str, a: dict, g: nx.DiGraph, shared: dict) -> list[ox.Tripl
             details.append(T(m, rtype, mtype))
             details.append(T(m, mention_of, o))
             details.append(T(m, mcount, ints[d["count"]]))
-            details.append(T(m, offset, ox.Literal(" ".join([f"{st}-{en}" for st, en, _ in offs]))))
+            details.append(T(m, offset, ox.Literal(" ".join([_span(st, en, title_shift) for st, en, _ in offs]))))
             for sf in sorted({sf for _, _, sf in offs}):
                 details.append(T(m, surface, strs[sf]))
         elif kind == "cites":
@@ -235,6 +248,7 @@ def _node_triples(n: str, a: dict, g: nx.DiGraph, shared: dict) -> list[ox.Tripl
 def triple_chunks(g: nx.DiGraph) -> Iterator[list[ox.Triple]]:
     """The triples of :func:`triples` in lists, one per node (and one for the shared subjects)."""
     shared: dict[tuple, None] = {}  # named subjects written for several nodes (authors), once each
+    detail = bool(g.graph.get("mention_detail"))
     if any(a.get("kind") == "concept" for _, a in g.nodes(data=True)):
         scheme = _n(CONCEPT_SCHEME_IRI)
         yield [ox.Triple(scheme, R_.type, K_.ConceptScheme),
@@ -242,7 +256,7 @@ def triple_chunks(g: nx.DiGraph) -> Iterator[list[ox.Triple]]:
                ox.Triple(scheme, K_.prefLabel, _lit("graphkb concept scheme", lang="en"))]
     nodes = g._node
     for n in sorted(nodes):
-        yield _node_triples(n, nodes[n], g, shared)
+        yield _node_triples(n, nodes[n], g, shared, detail)
     yield [ox.Triple(*t) for t in sorted(shared, key=lambda t: (t[0].value, t[1].value))]
 
 

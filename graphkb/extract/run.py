@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 
 from .. import __version__
 from ..cache import ExtractionCache, body_hash
 from ..model import CitationRef, Extraction, MinedAlias, Post
+from ..runtime import can_fork, frozen_heap, workers
 
 # Bump when an extractor's output changes for the same input (the package version is part of it too).
 EXTRACTOR_VERSION = f"{__version__}+1"
@@ -23,20 +23,10 @@ MIN_PARALLEL_POSTS = 400  # below this a pool costs more than it saves
 _STATE: dict = {}  # what forked workers read: the posts and the matcher (set before the pool starts)
 
 
-def workers() -> int:
-    env = os.environ.get("GRAPHKB_WORKERS")
-    if env:
-        return max(1, int(env))
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
 def _pool_map(fn: Callable[[int], object], indices: Sequence[int], progress: Callable[[int], None] | None = None):
     """``fn`` over ``indices``, in order, on forked workers when it pays."""
     n = workers()
-    if n <= 1 or len(indices) < MIN_PARALLEL_POSTS or "fork" not in multiprocessing.get_all_start_methods():
+    if n <= 1 or len(indices) < MIN_PARALLEL_POSTS or not can_fork():
         out = []
         for k, i in enumerate(indices, start=1):
             out.append(fn(i))
@@ -45,7 +35,9 @@ def _pool_map(fn: Callable[[int], object], indices: Sequence[int], progress: Cal
         return out
     chunk = max(16, min(512, len(indices) // (n * 8) or 1))
     out = []
-    with multiprocessing.get_context("fork").Pool(n) as pool:
+    with frozen_heap():
+        pool = multiprocessing.get_context("fork").Pool(n)
+    with pool:
         for k, r in enumerate(pool.imap(fn, indices, chunksize=chunk), start=1):
             out.append(r)
             if progress and k % 200 == 0:

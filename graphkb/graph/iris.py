@@ -1,6 +1,7 @@
 """Stable IRIs: a post's own URL when known, else a slug of its date and title; works and series by name."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -55,7 +56,9 @@ def series_iri(name: str) -> str:
     return f"{SERIES_IRI}{slug(name)}"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def file_iri(path: str) -> str:
+    """The file: IRI of ``path`` (made absolute, links resolved); memoised, as a listing file holds many posts."""
     import pathlib
 
     return pathlib.Path(path).resolve().as_uri()

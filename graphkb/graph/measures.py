@@ -15,10 +15,25 @@ _GAP = 80.0  # space between packed components
 
 
 def pagerank(g: nx.DiGraph) -> dict[str, float]:
-    """PageRank of every node; repeated mentions weigh by their ``count``."""
+    """PageRank of every node (damping 0.85, dangling nodes spread evenly); repeated mentions weigh by their ``count``.
+
+    igraph's PRPACK solver: the same ranking as ``nx.pagerank``, at a fraction of the cost (networkx
+    spent most of its 1.5 s on a 320k-edge graph building the scipy matrix).
+    """
     if g.number_of_nodes() == 0:
         return {}
-    return nx.pagerank(g, weight="count")
+    import igraph as ig
+
+    nodes = list(g)
+    index = {n: i for i, n in enumerate(nodes)}
+    edges, weights = [], []
+    for u, nbrs in g._succ.items():
+        iu = index[u]
+        for v, d in nbrs.items():
+            edges.append((iu, index[v]))
+            weights.append(d.get("count", 1))
+    h = ig.Graph(n=len(nodes), edges=edges, directed=True)
+    return dict(zip(nodes, h.pagerank(weights=weights, damping=0.85, implementation="prpack")))
 
 
 def ranked(g: nx.DiGraph, rank: dict[str, float] | None = None) -> list[str]:
