@@ -201,7 +201,7 @@ def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, ye
     g.graph["mention_detail"] = mention_detail  # read by the RDF exporters
     t2 = time.perf_counter()
     result.stats["concepts"] = sum(1 for _, a in g.nodes(data=True) if a["kind"] == "concept")
-    result.stats["mentions"] = sum(len(e.mentions) for e in extractions.values())
+    result.stats["mentions"] = sum(e.mention_count for e in extractions.values())
     result.stats["citations"] = len(citations)
     result.stats["internal_citations"] = sum(1 for c in citations if c.target)
     result.stats["missing_posts"] = missing_posts(citations)

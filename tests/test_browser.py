@@ -40,8 +40,8 @@ def _graph():
     js_url = Post(title="链接不可点", date="--06-01", body="网址是脚本。", sources=(Source("own.md", 20),),
                   url="javascript:alert(1)")
     posts = [crf, citing, *hostile, js_url]
-    ex = {crf.key: Extraction(mentions=_mentions(crf.body, "crf", "条件随机场") + _mentions(crf.body, "crf", "CRF")),
-          citing.key: Extraction(mentions=_mentions(citing.body, "crf", "条件随机场"))}
+    ex = {crf.key: Extraction.from_mentions(_mentions(crf.body, "crf", "条件随机场") + _mentions(crf.body, "crf", "CRF")),
+          citing.key: Extraction.from_mentions(_mentions(citing.body, "crf", "条件随机场"))}
     ref = CitationRef("title", "条件随机场入门", 3, 11, citing.body)
     cites = [Citation(citing.key, ref, "post", target=crf.key, name=crf.title)]
     cites += [Citation(h.key, CitationRef("title", "x", 0, 1, "<b>粗体</b>不该生效"), "paper", name="<svg onload=alert(2)>")

@@ -27,7 +27,7 @@ def _graph() -> nx.DiGraph:
     paper = CitationRef(form="title", text="A Study of Fields", start=0, end=5, sentence="见论文《A Study of Fields》。")
     return assemble(
         [P1, P2],
-        {P1.key: Extraction(mentions=(Mention(CRF.id, 4, 9, "条件随机场"), Mention(CRF.id, 14, 17, "CRF")))},
+        {P1.key: Extraction.from_mentions((Mention(CRF.id, 4, 9, "条件随机场"), Mention(CRF.id, 14, 17, "CRF")))},
         [Citation(P2.key, ref, "post", target=P1.key, name=NASTY),
          Citation(P1.key, paper, "paper", name="A Study of Fields")],
         {CRF.id: CRF},

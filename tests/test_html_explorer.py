@@ -42,8 +42,8 @@ def small_graph(extra_posts: tuple[Post, ...] = ()) -> nx.DiGraph:
     b = _post("条件随机场的梯度", "2020-07-15", "正如《序列标注小记：从HMM到CRF》所说，条件随机场可以直接求梯度。", 5)
     c = _post("周末随笔", "--05-01", "今天去爬山，没有公式。", 9)
     posts = [a, b, c, *extra_posts]
-    ex = {a.key: Extraction(mentions=_mentions(a.body, ("hmm", "隐马尔可夫模型"), ("crf", "条件随机场"), ("crf", "CRF"))),
-          b.key: Extraction(mentions=_mentions(b.body, ("crf", "条件随机场")))}
+    ex = {a.key: Extraction.from_mentions(_mentions(a.body, ("hmm", "隐马尔可夫模型"), ("crf", "条件随机场"), ("crf", "CRF"))),
+          b.key: Extraction.from_mentions(_mentions(b.body, ("crf", "条件随机场")))}
     ref = CitationRef("title", "序列标注小记：从HMM到CRF", 4, 19, b.body[:25])
     cites = [Citation(b.key, ref, "post", target=a.key, name=a.title),
              Citation(b.key, CitationRef("title", "一本书", 0, 5, "另见《一本书》。"), "book", name="一本书")]

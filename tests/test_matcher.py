@@ -7,6 +7,7 @@ import pytest
 
 from graphkb.extract.matcher import ConceptMatcher, find_in_post, mask, plurals
 from graphkb.link.conceptbase import load_concept_base
+from graphkb.model import Extraction
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +108,15 @@ def test_matcher_title_mentions_have_negative_offsets(matcher, title, body):
     ms = find_in_post(matcher, title, body)
     assert [(m.concept, m.start < 0) for m in ms] == [("gan", True), ("crf", False)]
     assert all(((title + "\n" + body)[m.start + len(title) + 1:m.end + len(title) + 1]) == m.surface for m in ms)
+
+
+def test_matcher_mentions_grouped_per_concept_round_trip(matcher):
+    text = "条件随机场(CRF)和生成对抗网络，GAN的判别器用CRF，WGAN-GP也用条件随机场"
+    ms = matcher.find(text)
+    ex = Extraction.from_mentions(ms)
+    assert ex.mentions == tuple(sorted(ms)) and ex.mention_count == len(ms)
+    firsts = [spans[0][0] for _, spans in ex.concepts]
+    assert firsts == sorted(firsts)  # concepts in order of first mention, spans in text order
+    assert all(list(spans) == sorted(spans) for _, spans in ex.concepts)
+    assert [cid for cid, _ in ex.concepts] == ["crf", "gan", "wgan-gp"]
+    assert all(type(span) is tuple for _, spans in ex.concepts for span in spans)  # plain data: unpickles in C

@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 
 from .. import __version__
 from ..cache import ExtractionCache, body_hash
-from ..model import CitationRef, Extraction, MinedAlias, Post
+from ..model import CitationRef, Extraction, MinedAlias, Post, group_mentions
 from ..runtime import can_fork, frozen_heap, workers
 
 # Bump when an extractor's output changes for the same input (the package version is part of it too).
-EXTRACTOR_VERSION = f"{__version__}+1"
+EXTRACTOR_VERSION = f"{__version__}+2"
 MIN_PARALLEL_POSTS = 400  # below this a pool costs more than it saves
 
 _STATE: dict = {}  # what forked workers read: the posts and the matcher (set before the pool starts)
@@ -56,7 +56,7 @@ def _text(i: int) -> tuple[tuple, tuple[CitationRef, ...]]:
     from .matcher import find_in_post
 
     p = _STATE["posts"][i]
-    return tuple(find_in_post(_STATE["matcher"], p.title, p.body)), extract_citations(p.body)
+    return group_mentions(find_in_post(_STATE["matcher"], p.title, p.body)), extract_citations(p.body)
 
 
 def _cached(cache: ExtractionCache | None, ns: str, keys: list[str], fn, posts: list[Post], progress=None) -> list:
@@ -99,6 +99,6 @@ def extract_corpus(posts: list[Post], base_loader: Callable[[list], tuple], *, c
         _STATE.clear()
         if cache is not None:
             cache.close()
-    extractions = {p.key: Extraction(mentions=ms, citations=cs, aliases=al)
+    extractions = {p.key: Extraction(concepts=ms, citations=cs, aliases=al)
                    for p, (ms, cs), al in zip(posts, found, mined_all)}
     return extractions, base, rows

@@ -77,14 +77,8 @@ def assemble(posts: list[Post], extractions: Mapping[str, Extraction] | None = N
         ex = extractions.get(key)
         if not ex:
             continue
-        per_concept: dict[str, list] = {}
-        for m in ex.mentions:
-            spans = per_concept.get(m.concept)
-            if spans is None:
-                spans = per_concept[m.concept] = []
-            spans.append((m.start, m.end, m.surface))
         src = iris[key]
-        for cid, spans in per_concept.items():
+        for cid, spans in ex.concepts:
             c = concepts.get(cid)
             if c is None:
                 continue
