@@ -49,6 +49,9 @@ class GKB(DefinedNamespace):
     citationKind: URIRef
     suppressedLabel: URIRef
     pageRank: URIRef
+    postCount: URIRef  # posts mentioning a concept
+    firstMentioned: URIRef  # earliest full date of a post mentioning a concept
+    citedByCount: URIRef  # distinct posts citing a post or work
     community: URIRef
 
 

@@ -53,7 +53,7 @@ def test_query_saved_query_declares_its_parameters():
 
 @pytest.mark.parametrize("spec,expected", [
     ("SELECT * WHERE { ?s ?p ?o }", "SELECT * WHERE { ?s ?p ?o }"),
-    ("top-concepts", "PREFIX schema"),
+    ("top-concepts", "gkb:postCount"),
 ])
 def test_query_resolve_string_or_saved_name(spec, expected):
     text, _ = q.resolve_query(spec)

@@ -133,3 +133,28 @@ def test_saved_queries_demo_read_before(demo_store):
     rows = _run(demo_store, "read-before", ["post=漫谈变分自编码器：从重参数到KL项"])
     assert sorted(title for _, title, _, _ in rows) == sorted(
         ["流模型小记（一）：从NICE开始", "流模型小记（二）：RealNVP与Glow", "从WGAN到WGAN-GP：梯度惩罚的直观理解"])
+
+
+# ---------------------------------------------------------------- counts kept at build time
+# Each count the global saved queries read must equal the aggregate over the links it stands for.
+ORACLES = {
+    "postCount": "SELECT ?x (COUNT(DISTINCT ?post) AS ?n) WHERE { ?post schema:mentions ?x } GROUP BY ?x",
+    "firstMentioned": "SELECT ?x (MIN(?d) AS ?n) WHERE { ?post schema:mentions ?x ; schema:datePublished ?d "
+                      "FILTER(DATATYPE(?d) = xsd:date) } GROUP BY ?x",
+    "citedByCount": "SELECT ?x (COUNT(DISTINCT ?post) AS ?n) WHERE { ?post cito:cites ?x } GROUP BY ?x",
+}
+PREFIXES = """PREFIX schema: <https://schema.org/> PREFIX cito: <http://purl.org/spar/cito/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX gkb: <https://w3id.org/graphkb/ontology#>
+"""
+
+
+def _pairs(store, sparql):
+    return {(str(row["x"].value), str(row["n"].value)) for row in store.query(PREFIXES + sparql)}
+
+
+@pytest.mark.parametrize("term", sorted(ORACLES))
+@pytest.mark.parametrize("graph", ["fixture", "demo"])
+def test_saved_queries_build_time_counts_equal_the_aggregates(request, graph, term):
+    store = request.getfixturevalue(f"{graph}_store")
+    kept = _pairs(store, f"SELECT ?x ?n WHERE {{ ?x gkb:{term} ?n }}")
+    assert kept and kept == _pairs(store, ORACLES[term])

@@ -107,6 +107,8 @@ def _post(iri: str, a: dict) -> Iterator[tuple]:
         yield s, G_.sourceLocation, _n(f"{f}#line={line}")
     if a.get("truncated"):
         yield s, G_.truncated, TRUE
+    if a.get("cited_by"):
+        yield s, G_.citedByCount, _INTS[a["cited_by"]]
 
 
 def _concept(iri: str, a: dict) -> Iterator[tuple]:
@@ -121,6 +123,10 @@ def _concept(iri: str, a: dict) -> Iterator[tuple]:
         yield s, K_.exactMatch, _n(m)
     if a.get("definition"):
         yield s, K_.definition, _lit(a["definition"], lang="en")
+    if a.get("posts"):
+        yield s, G_.postCount, _INTS[a["posts"]]
+    if a.get("first_mentioned"):
+        yield s, G_.firstMentioned, _lit(a["first_mentioned"], X_.date)
     if a.get("discovered"):
         yield s, G_.discovered, TRUE
         if a.get("evidence"):
@@ -135,6 +141,8 @@ def _work(iri: str, a: dict) -> Iterator[tuple]:
     yield s, S_.name, _lit(a["name"])
     if a.get("confidence") == "unsure":
         yield s, G_.confidence, _lit("unsure")
+    if a.get("cited_by"):
+        yield s, G_.citedByCount, _INTS[a["cited_by"]]
 
 
 def _series(iri: str, a: dict) -> Iterator[tuple]:

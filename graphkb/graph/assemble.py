@@ -72,24 +72,29 @@ def assemble(posts: list[Post], extractions: Mapping[str, Extraction] | None = N
     for p, key in zip(posts, keys):
         g.add_node(iris[key], **post_attrs(p, iris[key]))
 
-    used: set[str] = set()
-    for key in keys:
+    post_count: dict[str, int] = {}  # concept id -> posts mentioning it
+    first: dict[str, str] = {}  # concept id -> earliest full date (ISO strings compare as dates)
+    for p, key in zip(posts, keys):
         ex = extractions.get(key)
         if not ex:
             continue
         src = iris[key]
+        date = p.date if p.date and not p.date.startswith("--") else None
         for cid, spans in ex.concepts:
             c = concepts.get(cid)
             if c is None:
                 continue
-            used.add(cid)
+            post_count[cid] = post_count.get(cid, 0) + 1
+            if date and (cid not in first or date < first[cid]):
+                first[cid] = date
             g.add_edge(src, c.iri, kind="mentions", count=len(spans), offsets=spans)
 
-    for cid in _concept_closure(used, concepts):
+    for cid in _concept_closure(set(post_count), concepts):
         c = concepts[cid]
         g.add_node(c.iri, kind="concept", id=c.id, iri=c.iri, label=c.label(), pref=list(c.pref), alt=list(c.alt),
                    discovered=c.discovered, evidence=c.evidence, definition=c.definition,
-                   exact_match=list(c.exact_match), defined_in=iris.get(c.defined_in) if c.defined_in else None)
+                   exact_match=list(c.exact_match), defined_in=iris.get(c.defined_in) if c.defined_in else None,
+                   posts=post_count.get(cid, 0), first_mentioned=first.get(cid))
         for b in c.broader:
             if b in concepts:
                 g.add_edge(c.iri, concepts[b].iri, kind="broader")
@@ -116,6 +121,8 @@ def assemble(posts: list[Post], extractions: Mapping[str, Extraction] | None = N
             data["evidence"].append(ev)
         else:
             g.add_edge(src, target, kind="cites", evidence=[ev])
+            node = g._node[target]
+            node["cited_by"] = node.get("cited_by", 0) + 1  # distinct citing posts: one edge per pair
 
     for key, name, position in series:
         if key not in iris:
