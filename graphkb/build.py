@@ -197,7 +197,7 @@ def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, ye
     extractions, citations, series, base, alias_rows = _extract_and_link(
         posts, result, concept_files, default_concepts, notify, cache_path(out_dir) if cache else None)
     t_extract = time.perf_counter()
-    g = assemble(posts, extractions, citations, base.concepts, series)
+    g = assemble(posts, extractions, citations, base.concepts, series, offsets=mention_detail)
     g.graph["mention_detail"] = mention_detail  # read by the RDF exporters
     t2 = time.perf_counter()
     result.stats["concepts"] = sum(1 for _, a in g.nodes(data=True) if a["kind"] == "concept")
@@ -205,6 +205,9 @@ def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, ye
     result.stats["citations"] = len(citations)
     result.stats["internal_citations"] = sum(1 for c in citations if c.target)
     result.stats["missing_posts"] = missing_posts(citations)
+    # the graph holds what the exporters need: drop the extraction records (citation contexts, and
+    # mention offsets unless asked for) before the exporters, and the forked one, run
+    del extractions, citations, series
 
     staging = _Staging(out_dir)
     try:

@@ -59,10 +59,11 @@ def _concept_closure(used: set[str], concepts: Mapping[str, Concept]) -> list[st
 
 def assemble(posts: list[Post], extractions: Mapping[str, Extraction] | None = None,
              citations: Iterable[Citation] = (), concepts: Mapping[str, Concept] | None = None,
-             series: Iterable[tuple[str, str, int | None]] = ()) -> nx.DiGraph:
+             series: Iterable[tuple[str, str, int | None]] = (), offsets: bool = True) -> nx.DiGraph:
     """Posts, their mentions, citations and series as one directed graph.
 
-    ``series`` holds (post key, series name, position) triples.
+    ``series`` holds (post key, series name, position) triples.  With ``offsets`` false, mention edges
+    carry their count only, not every (start, end, surface): the bulk of a large graph's memory.
     """
     extractions = extractions or {}
     concepts = concepts or {}
@@ -87,7 +88,10 @@ def assemble(posts: list[Post], extractions: Mapping[str, Extraction] | None = N
             post_count[cid] = post_count.get(cid, 0) + 1
             if date and (cid not in first or date < first[cid]):
                 first[cid] = date
-            g.add_edge(src, c.iri, kind="mentions", count=len(spans), offsets=spans)
+            if offsets:
+                g.add_edge(src, c.iri, kind="mentions", count=len(spans), offsets=spans)
+            else:
+                g.add_edge(src, c.iri, kind="mentions", count=len(spans))
 
     for cid in _concept_closure(set(post_count), concepts):
         c = concepts[cid]
