@@ -112,3 +112,24 @@ def test_runtime_failed_forked_export_keeps_the_previous_outputs(tmp_path, monke
         build([str(CORPUS)], str(out), cache=False)
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_runtime_extraction_records_are_freed_before_export(tmp_path, monkeypatch, workers):
+    """With the collector paused, one reference cycle reaching a stage's frame would keep every extraction
+    record (mentions, citation contexts) alive through the export: nothing may survive the stage."""
+    from graphkb.extract import run
+    from graphkb.model import CitationRef, Extraction
+
+    monkeypatch.setenv("GRAPHKB_WORKERS", workers)
+    monkeypatch.setattr(run, "MIN_PARALLEL_POSTS", 1)
+    alive = []
+
+    def progress(stage, done, total):
+        if stage == "export" and not alive:
+            objs = gc.get_objects()
+            alive.append((sum(isinstance(o, Extraction) for o in objs), sum(isinstance(o, CitationRef) for o in objs)))
+
+    result = build([str(CORPUS)], str(tmp_path), cache=False, progress=progress)
+    assert result.stats["mentions"] > 0 and result.stats["citations"] > 0
+    assert alive == [(0, 0)]
