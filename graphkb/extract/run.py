@@ -59,10 +59,14 @@ def _text(i: int) -> tuple[tuple, tuple[CitationRef, ...]]:
     return group_mentions(find_in_post(_STATE["matcher"], p.title, p.body)), extract_citations(p.body)
 
 
-def _cached(cache: ExtractionCache | None, ns: str, keys: list[str], fn, posts: list[Post], progress=None) -> list:
-    """``fn(i)`` for every post, served from ``cache`` under ``keys`` where possible."""
+def _cached(cache: ExtractionCache | None, ns: str, keys: list[str], fn, posts: list[Post], progress=None,
+            prepare: Callable[[], None] | None = None) -> list:
+    """``fn(i)`` for every post, served from ``cache`` under ``keys`` where possible; ``prepare()`` runs first
+    (before the workers fork) only when some post is not in the cache."""
     hit = cache.get_many(ns, keys) if cache else {}
     todo = [i for i, k in enumerate(keys) if k not in hit]
+    if todo and prepare is not None:
+        prepare()
     _STATE["posts"] = posts
     fresh = _pool_map(fn, todo, progress)
     new = {keys[i]: r for i, r in zip(todo, fresh)}
@@ -88,8 +92,8 @@ def extract_corpus(posts: list[Post], base_loader: Callable[[list], tuple], *, c
                             lambda k: notify("aliases", k, len(posts)))
         base, rows = base_loader([(p.key, a) for p, ms in zip(posts, mined_all) for a in ms])
         fp = hashlib.sha1(f"{EXTRACTOR_VERSION}\x00{base.fingerprint}".encode()).hexdigest()[:16]
-        _STATE["matcher"] = ConceptMatcher(base)
-        found = _cached(cache, f"text:{fp}", texts, _text, posts, lambda k: notify("extract", k, len(posts)))
+        found = _cached(cache, f"text:{fp}", texts, _text, posts, lambda k: notify("extract", k, len(posts)),
+                        prepare=lambda: _STATE.update(matcher=ConceptMatcher(base)))  # ~0.3 s: only when needed
         notify("extract", len(posts), len(posts))
         if cache is not None:
             cache.prune(f"aliases:{EXTRACTOR_VERSION}", texts)
