@@ -157,8 +157,9 @@ def explorer_data(g: nx.DiGraph, limit: int = DEFAULT_LIMIT, seed: int = 0, firs
     rank = measures.pagerank(g)
     shown = measures.central_nodes(g, limit, rank)
     index = {n: i for i, n in enumerate(shown)}
-    pos = measures.layout(g, shown, seed=seed)
-    community = measures.communities(g, shown, seed=seed)
+    among = measures.undirected(g, shown)  # the links among the drawn nodes, built once for both measures
+    pos = measures.layout(g, shown, seed=seed, among=among)
+    community = measures.communities(g, shown, seed=seed, among=among)
     top = max((rank[n] for n in shown), default=1.0) or 1.0
     refs = _Refs(g, index, rank)
 
@@ -180,7 +181,7 @@ def explorer_data(g: nx.DiGraph, limit: int = DEFAULT_LIMIT, seed: int = 0, firs
     # right after, so the most telling come first: citations, hierarchy, series, then the most repeated mentions
     ranked_edges = sorted((_EDGE_ORDER.get(d.get("kind"), 0), -(d.get("count") or 1), index[u], index[v],
                            EDGE_KINDS.index(d["kind"]) if d.get("kind") in EDGE_KINDS else 0)
-                          for u, v, d in g.edges(data=True) if u in index and v in index)
+                          for u in shown for v, d in g._succ[u].items() if v in index)  # shown nodes' own links
     edges = [(u, v, k) for _, _, u, v, k in ranked_edges]
 
     totals = {k: 0 for k in KINDS}

@@ -47,7 +47,7 @@ def central_nodes(g: nx.DiGraph, limit: int, rank: dict[str, float] | None = Non
     return ranked(g, rank)[:max(limit, 0)]
 
 
-def _undirected(g: nx.DiGraph, nodes: Iterable[str]) -> nx.Graph:
+def undirected(g: nx.DiGraph, nodes: Iterable[str]) -> nx.Graph:
     """A simple undirected graph over ``nodes`` (in that order) with the edges among them, sorted."""
     nodes = list(nodes)
     keep = set(nodes)
@@ -58,10 +58,13 @@ def _undirected(g: nx.DiGraph, nodes: Iterable[str]) -> nx.Graph:
     return u
 
 
-def communities(g: nx.DiGraph, nodes: Iterable[str] | None = None, seed: int = 0) -> dict[str, int]:
-    """Louvain communities among ``nodes`` (default: all), numbered 0.. by size, largest first."""
+def communities(g: nx.DiGraph, nodes: Iterable[str] | None = None, seed: int = 0,
+                among: nx.Graph | None = None) -> dict[str, int]:
+    """Louvain communities among ``nodes`` (default: all), numbered 0.. by size, largest first.
+
+    ``among``: ``undirected(g, nodes)`` when the caller already has it."""
     nodes = sorted(g) if nodes is None else sorted(nodes)
-    u = _undirected(g, nodes)
+    u = undirected(g, nodes) if among is None else among
     if u.number_of_nodes() == 0:
         return {}
     if u.number_of_edges():
@@ -86,14 +89,16 @@ def communities(g: nx.DiGraph, nodes: Iterable[str] | None = None, seed: int = 0
 
 
 def _component_layout(u: nx.Graph, order: list[str], seed: int, iterations: int) -> dict[str, tuple[float, float]]:
-    """Seeded Fruchterman-Reingold positions of one connected component, centred on 0, extent ~ sqrt(size)."""
+    """Seeded Fruchterman-Reingold positions of the connected component ``order`` of ``u``, centred on 0,
+    extent ~ sqrt(size)."""
     import igraph as ig
 
     n = len(order)
     if n == 1:
         return {order[0]: (0.0, 0.0)}
     index = {v: i for i, v in enumerate(order)}
-    ig_graph = ig.Graph(n=n, edges=[(index[a], index[b]) for a, b in u.edges()])
+    adj = u._adj  # a component's nodes have all their neighbours inside it: no subgraph view needed
+    ig_graph = ig.Graph(n=n, edges=[(index[a], index[b]) for a in order for b in adj[a] if a < b])
     rnd = random.Random(seed)
     start = [[rnd.uniform(-1.0, 1.0) * n ** 0.5, rnd.uniform(-1.0, 1.0) * n ** 0.5] for _ in range(n)]
     # igraph draws from a process-wide generator: give it a seeded one for this call, then restore its default
@@ -111,7 +116,7 @@ def _component_layout(u: nx.Graph, order: list[str], seed: int, iterations: int)
 
 
 def layout(g: nx.DiGraph, nodes: Iterable[str] | None = None, seed: int = 0,
-           iterations: int = 300) -> dict[str, tuple[float, float]]:
+           iterations: int = 300, among: nx.Graph | None = None) -> dict[str, tuple[float, float]]:
     """Seeded positions of ``nodes`` (default: all), centred on 0, in pixel-like units.
 
     Each connected component gets its own Fruchterman-Reingold layout (igraph's, in C: about 1 s for
@@ -122,11 +127,11 @@ def layout(g: nx.DiGraph, nodes: Iterable[str] | None = None, seed: int = 0,
     order = sorted(g) if nodes is None else sorted(nodes)
     if not order:
         return {}
-    u = _undirected(g, order)
+    u = undirected(g, order) if among is None else among
     comps = sorted((sorted(c) for c in nx.connected_components(u)), key=lambda c: (-len(c), c[0]))
     boxes = []
     for comp in comps:
-        pos = _component_layout(u.subgraph(comp), comp, seed, iterations)
+        pos = _component_layout(u, comp, seed, iterations)
         xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
         boxes.append((pos, min(xs), min(ys), max(xs) - min(xs) + _GAP, max(ys) - min(ys) + _GAP))
     width = max(max(b[3] for b in boxes), sum(b[3] * b[4] for b in boxes) ** 0.5)
