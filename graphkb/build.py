@@ -199,6 +199,7 @@ def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, ye
     t_extract = time.perf_counter()
     g = assemble(posts, extractions, citations, base.concepts, series, offsets=mention_detail)
     g.graph["mention_detail"] = mention_detail  # read by the RDF exporters
+    result.graph = g
     t2 = time.perf_counter()
     result.stats["concepts"] = sum(1 for _, a in g.nodes(data=True) if a["kind"] == "concept")
     result.stats["mentions"] = sum(e.mention_count for e in extractions.values())

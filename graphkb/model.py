@@ -182,6 +182,7 @@ class BuildResult:
     merged: list[dict] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
     stats: dict = field(default_factory=dict)
+    graph: object = None  # the assembled networkx.DiGraph, for callers that go on working with it
 
 
 # ---------------------------------------------------------------------------------------------

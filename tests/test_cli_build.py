@@ -99,3 +99,22 @@ def test_build_second_build_into_same_folder_fails_clearly(fixtures, tmp_path):
     with output_lock(str(out)):
         with pytest.raises(OutputLockedError, match="another graphkb build is writing"):
             build([str(fixtures / "readers" / "listing.txt")], str(out))
+
+
+def test_cli_build_console_command_keeps_exit_codes_and_output(tmp_path):
+    """`graphkb` (cli.main) leaves with os._exit after flushing: exit codes and printed text must survive."""
+    import subprocess
+    import sys
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "graphkb.cli", *args], capture_output=True, text=True, timeout=300)
+
+    (tmp_path / "empty").mkdir()
+    ok = run("build", "--out", str(tmp_path / "out"))
+    assert ok.returncode == 0 and "wrote" in ok.stdout
+    assert (tmp_path / "out" / "graph.ttl").stat().st_size > 0
+    nothing = run("build", str(tmp_path / "empty"), "--out", str(tmp_path / "out2"))
+    assert nothing.returncode == 1 and "graphkb: error:" in nothing.stderr
+    usage = run("build", "--format", "nonsense", "--out", str(tmp_path / "out3"))
+    assert usage.returncode == 2 and "unknown format" in usage.stderr
+    assert run("--help").returncode == 0
