@@ -14,7 +14,7 @@ from dataclasses import replace
 from ..extract.citations import BLOG_HOSTS, CONTEXT_SEP, archive_id, arxiv_id
 from ..model import Citation, CitationRef, Post, Problem
 from .series import detect_series, title_prefixes
-from .titles import TitleIndex, is_latin, nfkc, parse_series, title_key
+from .titles import TitleIndex, forget_strings, is_latin, nfkc, parse_series, title_key
 
 # Context cues, matched in the words before a reference (other 《titles》 there blanked out); the one
 # nearest to the reference wins, and of two ending at the same place the longer ("本博客" over "博客").
@@ -50,6 +50,9 @@ _AFTER = [
     ("article", re.compile(r"^\s*(?:杂志|周刊|日报|报道)")),
     ("paper", re.compile(r"^\s*(?:这篇|的)?论文")),
 ]
+# The cues after 》 as one regex, alternatives in list order: each is anchored, so the first that matches is
+# the one a loop over _AFTER would return, found with one call instead of seven per reference.
+_AFTER_ANY = re.compile("|".join(f"(?P<after{i}>{rx.pattern})" for i, (_, rx) in enumerate(_AFTER)))
 _OTHER_TITLES = re.compile(r"《[^《》]*》")
 _LIST_GAP = re.compile(r"^[\s、，,和与及或以]*$")
 _TITLE_WORDS = [("other", re.compile(r"(?:评测|比赛|大赛|竞赛|挑战赛|课程|公开课|电影|专辑)$"))]
@@ -68,17 +71,17 @@ def context_kind(ref: CitationRef, latin: bool = False) -> tuple[str | None, str
     ``latin``: the reference is an all-Latin title in a blog that titles its own posts in Chinese.
     """
     before, after = _split(ref.context)
-    last = None
-    for last in _OTHER_TITLES.finditer(before):
-        pass
-    if last is not None and not _LIST_GAP.match(before[last.end():]):
-        before = before[last.end():]  # the words before an earlier title belong to that title
-    before = _OTHER_TITLES.sub(lambda m: "\u3000" * len(m.group()), before)
-    for kind, rx in _AFTER:
-        m = rx.search(after)
-        if m:
-            return kind, m.group().strip()
-    if not latin and (m := _OWNER.search(before)):
+    if "《" in before:  # (most contexts have no other title: skip two regex passes)
+        last = None
+        for last in _OTHER_TITLES.finditer(before):
+            pass
+        if last is not None and not _LIST_GAP.match(before[last.end():]):
+            before = before[last.end():]  # the words before an earlier title belong to that title
+        before = _OTHER_TITLES.sub(lambda m: "\u3000" * len(m.group()), before)
+    m = _AFTER_ANY.match(after)
+    if m:
+        return _AFTER[int(m.lastgroup.removeprefix("after"))][0], m.group().strip()
+    if not latin and "的" in before and (m := _OWNER.search(before)):  # (_OWNER needs a 的)
         return "article", m.group().strip()
     best: tuple[int, int, str, str] | None = None
     for kind, rx in _BEFORE:
@@ -102,23 +105,32 @@ class Resolver:
     """The corpus seen by the resolver: a title index, archive ids, and known series names."""
 
     def __init__(self, posts: list[Post]):
-        self.posts = {p.key: p for p in posts}
-        self.index = TitleIndex((p.key, p.title) for p in posts if p.title)
+        keyed = [(p.key, p) for p in posts]  # Post.key normalises the title on every access: once here
+        self.posts = dict(keyed)
+        self.index = TitleIndex((key, p.title) for key, p in keyed if p.title)
         self.by_archive: dict[str, str] = {}
-        for p in sorted(posts, key=lambda p: p.key):
+        for key, p in sorted(keyed, key=lambda kp: kp[0]):
             for aid in (p.source_id, archive_id(p.url or "")):
                 if aid and aid.isdigit():
-                    self.by_archive.setdefault(aid, p.key)
+                    self.by_archive.setdefault(aid, key)
         self.prefixes = {title_key(pre) for p in posts if p.title for pre in title_prefixes(p.title)}
         titled = [p.title for p in posts if p.title]
         # a blog that titles its posts in Chinese cites English titles of other people's work
         self.latin_is_foreign = sum(map(is_latin, titled)) < len(titled) / 2
+        self._same_series: dict[str, bool] = {}
 
     def foreign(self, title: str) -> bool:
         return self.latin_is_foreign and is_latin(title)
 
     def same_blog_series(self, title: str) -> bool:
-        """True when ``title`` names a member of a series the corpus has other posts of."""
+        """True when ``title`` names a member of a series the corpus has other posts of (remembered per
+        title: the answer depends on the title and the corpus only, and one title is cited many times)."""
+        known = self._same_series.get(title)
+        if known is None:
+            known = self._same_series[title] = self._same_blog_series(title)
+        return known
+
+    def _same_blog_series(self, title: str) -> bool:
         st = parse_series(title)
         if st and st.numbered and title_key(st.name) in self.index.series_names:
             return True
@@ -134,17 +146,20 @@ class Resolver:
             return Citation(source, ref, "missing-post", None, name, "sure", "archive link of a post the corpus lacks")
         if via is not None and via.form == "arxiv":
             return Citation(source, ref, "paper", None, name, "sure", "arXiv link next to the title")
-        foreign = self.foreign(ref.text)
-        kind, cue = context_kind(ref, latin=foreign)
+        foreign = self.latin_is_foreign and is_latin(ref.text)  # self.foreign, inlined: once per reference
         _, after = _split(ref.context)
         m = self.index.match(ref.text, after)
+        # The words around a reference are read only when they can change the answer (half of all
+        # references name a post by a Chinese title, and the context is then never consulted).
         if m is not None:
             if m.key == source and nfkc(name) != nfkc(self.posts[source].title or ""):
                 pass  # a work printed differently that only normalises to the citing post's own title
-            elif is_latin(ref.text) and m.how != "nested" and kind not in (None, "missing-post"):
+            elif (is_latin(ref.text) and m.how != "nested"
+                  and context_kind(ref, latin=foreign)[0] not in (None, "missing-post")):
                 pass  # a title that is also a paper's goes to the post only when the context says so
             else:
                 return self._post(source, ref, m.key, f"title matched ({m.how})", sure=m.sure)
+        kind, cue = context_kind(ref, latin=foreign)
         return self._typed(source, ref, name, kind, cue, foreign)
 
     def _post(self, source: str, ref: CitationRef, target: str, reason: str, sure: bool = True) -> Citation | None:
@@ -193,8 +208,16 @@ def _address_of(title: CitationRef, nxt: CitationRef | None) -> bool:
 def resolve_citations(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]]
                       ) -> tuple[list[Citation], list[tuple[str, str, int | None]], list[Problem]]:
     """Citations, series memberships (post key, series name, position) and problems to report."""
+    try:
+        return _resolve(posts, refs)
+    finally:
+        forget_strings()  # the normalised and parsed titles served this resolution only
+
+
+def _resolve(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]]
+             ) -> tuple[list[Citation], list[tuple[str, str, int | None]], list[Problem]]:
     resolver = Resolver(posts)
-    by_key = {p.key: p for p in posts}
+    by_key = resolver.posts
     citations: list[Citation] = []
     problems: list[Problem] = []
     for source in sorted(refs):
@@ -229,13 +252,19 @@ def resolve_citations(posts: list[Post], refs: Mapping[str, tuple[CitationRef, .
 
 def _one_name_per_work(citations: list[Citation]) -> list[Citation]:
     """Printings of one title (full/half-width, spaces, nested marks) name one work: the commonest printing."""
-    forms: dict[tuple[str, str], Counter] = {}
+    forms: dict[tuple[str, str], dict[str, int]] = {}  # work -> printing -> count
+    work_of: list[tuple[str, str] | None] = []  # each citation's (kind, title key), computed once
     for c in citations:
         if c.target is None:
-            forms.setdefault((c.kind, title_key(c.name)), Counter())[c.name] += 1
+            work = (c.kind, title_key(c.name))
+            printings = forms.setdefault(work, {})
+            printings[c.name] = printings.get(c.name, 0) + 1
+            work_of.append(work)
+        else:
+            work_of.append(None)
     best = {k: min(v.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, v in forms.items()}
-    return [c if c.target is not None or best[(c.kind, title_key(c.name))] == c.name
-            else replace(c, name=best[(c.kind, title_key(c.name))]) for c in citations]
+    return [c if work is None or best[work] == c.name else replace(c, name=best[work])
+            for c, work in zip(citations, work_of)]
 
 
 def missing_posts(citations: Iterable[Citation]) -> list[dict]:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from ..model import Post
-from .titles import nfkc, parse_series, title_key
+from .titles import nfkc, parse_series, per_resolution, title_key
 
 _SEPARATOR = re.compile(r"\s*(?:之|:|\|)\s*")
 MIN_PREFIX = 3
@@ -19,17 +19,22 @@ MIN_PREFIX = 3
 
 def title_prefixes(title: str) -> list[str]:
     """Every part of a title before one of its 之 / ： / |, shortest first, when long enough to name a series."""
+    return list(_prefixes(title))
+
+
+@per_resolution
+def _prefixes(title: str) -> tuple[str, ...]:
+    """``title_prefixes`` once per distinct title (the resolver asks for every post title and every
+    cited one, series detection again for both); a tuple, so the cached answer cannot be changed."""
     t = nfkc(title)
+    if "之" not in t and ":" not in t and "|" not in t:
+        return ()  # no separator (most titles): skip the regex scan
     out = []
     for m in _SEPARATOR.finditer(t):
         pre = t[:m.start()].strip()
         if m.end() < len(t) and len(title_key(pre)) >= MIN_PREFIX:
             out.append(pre)
-    return out
-
-
-def _by_date(posts: list[Post]) -> list[Post]:
-    return sorted(posts, key=lambda p: (p.date or "", p.key))
+    return tuple(out)
 
 
 def detect_series(posts: Iterable[Post], cited_titles: Iterable[str] = ()) -> list[tuple[str, str, int | None]]:
@@ -40,6 +45,8 @@ def detect_series(posts: Iterable[Post], cited_titles: Iterable[str] = ()) -> li
     for an unnumbered series they follow the dates when every member is in the corpus with a full date.
     """
     posts = [p for p in posts if p.title]
+    # Post.key normalises the title on every access: once per post here (by identity, the posts are alive)
+    keys = {id(p): p.key for p in posts}
     numbered: dict[str, list[tuple[Post, int | None]]] = defaultdict(list)
     parts: dict[str, list[tuple[Post, int | None]]] = defaultdict(list)
     names: dict[str, list[tuple[str, str]]] = defaultdict(list)  # key -> (date|key, printed name)
@@ -49,7 +56,7 @@ def detect_series(posts: Iterable[Post], cited_titles: Iterable[str] = ()) -> li
             continue
         k = title_key(st.name)
         (numbered if st.numbered else parts)[k].append((p, st.number))
-        names[k].append(((p.date or "") + p.key, nfkc(st.name)))
+        names[k].append(((p.date or "") + keys[id(p)], nfkc(st.name)))
     out: list[tuple[str, str, int | None]] = []
 
     def name_of(k: str) -> str:
@@ -59,17 +66,17 @@ def detect_series(posts: Iterable[Post], cited_titles: Iterable[str] = ()) -> li
     for k, members in numbered.items():
         members = members + [(p, None) for p, _ in parts.pop(k, [])]
         for p, n in members:
-            out.append((p.key, name_of(k), n))
-            taken.add(p.key)
+            out.append((keys[id(p)], name_of(k), n))
+            taken.add(keys[id(p)])
     for k, members in parts.items():
         if len(members) < 2:
             continue
-        for rank, (p, _) in enumerate(sorted(members, key=lambda m: (m[1], m[0].key)), start=1):
-            out.append((p.key, name_of(k), rank))
-            taken.add(p.key)
+        for rank, (p, _) in enumerate(sorted(members, key=lambda m: (m[1], keys[id(m[0])])), start=1):
+            out.append((keys[id(p)], name_of(k), rank))
+            taken.add(keys[id(p)])
 
     # each post joins the longest of its prefixes that another post (or a cited title) shares
-    rest = [p for p in posts if p.key not in taken]
+    rest = [p for p in posts if keys[id(p)] not in taken]
     known = {title_key(p.title) for p in posts}
     holders: dict[str, set[str]] = defaultdict(set)
     outside: dict[str, set[str]] = defaultdict(set)  # cited titles the corpus lacks, by prefix
@@ -86,11 +93,11 @@ def detect_series(posts: Iterable[Post], cited_titles: Iterable[str] = ()) -> li
         if shared:
             k = title_key(shared[-1])
             prefixed[k].append(p)
-            names[k].append(((p.date or "") + p.key, shared[-1]))
+            names[k].append(((p.date or "") + keys[id(p)], shared[-1]))
     for k, members in prefixed.items():
         if len(members) + len(outside[k]) < 2:
             continue
         dated = not outside[k] and all(p.date and not p.date.startswith("--") for p in members)
-        for i, p in enumerate(_by_date(members), start=1):
-            out.append((p.key, name_of(k), i if dated else None))
+        for i, p in enumerate(sorted(members, key=lambda p: (p.date or "", keys[id(p)])), start=1):
+            out.append((keys[id(p)], name_of(k), i if dated else None))
     return sorted(out, key=lambda t: (t[1], t[2] if t[2] is not None else 10**6, t[0]))

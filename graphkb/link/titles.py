@@ -8,12 +8,14 @@ series number (变分自编码器（二） is not （三）) and only when one c
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
+from functools import cache
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import repeat
+from operator import add
 
 CN_NUMERALS = "零〇一二两三四五六七八九十百"
 PARTS = "上中下"
@@ -29,19 +31,60 @@ _PART = re.compile(rf"^(?P<name>.+?)\s*\((?P<n>[{PARTS}])\)$")
 # N. rest, a series member cited without its series name
 _LEADING = re.compile(rf"^(?P<n>{_NUM})\s*[.、](?!\d)\s*(?P<rest>.+)$")
 _MARKER = re.compile(rf"\((?:{_NUM}|[{PARTS}])\)")
+# 《X》Y: a title that starts with a title, cited as 《〈X〉Y》 or 《X》Y
+_NESTED = re.compile(r"^\s*《([^《》]+)》(.+)$")
+_PART_SEPARATOR = re.compile(r"[:：]")
 
 
-@lru_cache(maxsize=1 << 18)
+# The string functions below are memoised per distinct string for the length of one resolution: many posts
+# cite one title, and one title is normalised and parsed by the index, by ``markers``, by series detection
+# and by the resolver.  The caches are unbounded dicts (a bounded LRU cache thrashed at 10^5 titles, and
+# its list node per entry kept the garbage collector busy), emptied by ``forget_strings`` when the
+# resolution ends so that nothing outlives it.
+_STRING_CACHES: list = []
+
+
+def per_resolution(f):
+    """``f`` memoised until the next ``forget_strings`` (for pure functions of one string)."""
+    cached = cache(f)
+    _STRING_CACHES.append(cached)
+    return cached
+
+
+def forget_strings() -> None:
+    """Empty the caches of every ``per_resolution`` function (``resolve_citations`` does, when it ends)."""
+    for cached in _STRING_CACHES:
+        cached.cache_clear()
+
+
+@per_resolution
 def nfkc(s: str) -> str:
     """NFKC with runs of whitespace collapsed to one space: a title as printed, tidied."""
     return " ".join(unicodedata.normalize("NFKC", s).split())
 
 
-@lru_cache(maxsize=1 << 18)
+class _KeptCharacters(dict):
+    """code point -> itself for a character ``title_key`` keeps, -> None for one it drops (Unicode
+    categories P, Z and C: punctuation, separators, controls).  Filled on first sight of a character, so
+    ``str.translate`` does the per-character work in C: a generator over ``unicodedata.category`` was
+    the larger part of ``title_key`` (about 1 µs per character) on a corpus with 10^5 cited titles."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.category(chr(code))[0] in "PZC" else code
+        self[code] = kept
+        return kept
+
+
+_KEPT = _KeptCharacters()
+
+
+@per_resolution
 def title_key(s: str) -> str:
     """The comparison form of a title: NFKC, case-folded, letters, digits, Han and symbols only."""
-    return "".join(c for c in unicodedata.normalize("NFKC", s).casefold()
-                   if not unicodedata.category(c)[0] in "PZC")
+    return unicodedata.normalize("NFKC", s).casefold().translate(_KEPT)
+
+
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 
 
 def numeral(s: str) -> int | None:
@@ -50,11 +93,10 @@ def numeral(s: str) -> int | None:
         return int(s)
     if s in PARTS:
         return PARTS.index(s) + 1
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
     total, cur = 0, 0
     for c in s:
-        if c in digits:
-            cur = digits[c]
+        if c in _DIGITS:
+            cur = _DIGITS[c]
         elif c == "十":
             total += (cur or 1) * 10
             cur = 0
@@ -78,22 +120,32 @@ class SeriesTitle:
 
 def parse_series(title: str) -> SeriesTitle | None:
     """【name】N. rest, name（N）：rest, name（N）, name：N、rest, or name（上/中/下）; else None."""
-    t = nfkc(title)
-    m = _BRACKET.match(t)
+    return _parse_series(nfkc(title))
+
+
+@per_resolution
+def _parse_series(t: str) -> SeriesTitle | None:
+    """``parse_series`` of a title already through ``nfkc``, once per distinct string: one title is
+    parsed by the index, by ``markers``, by series detection and once per post that cites it
+    (SeriesTitle is frozen, so sharing one is safe)."""
+    # each pattern needs a character most titles lack (【 first, a colon, a parenthesis): test that first
+    m = _BRACKET.match(t) if t.startswith("【") else None
     if m:
         return SeriesTitle(m["name"].strip(), numeral(m["n1"] or m["n2"]), m["rest"].strip())
-    m = _COLON.match(t)
+    colon, paren = ":" in t, "(" in t
+    m = _COLON.match(t) if colon else None
     if m and len(title_key(m["name"])) >= 2:
         return SeriesTitle(m["name"].strip(), numeral(m["n"]), m["rest"].strip())
-    m = _PAREN.match(t)
+    m = _PAREN.match(t) if paren else None
     if m and len(title_key(m["name"])) >= 2:
         return SeriesTitle(m["name"].strip(" :"), numeral(m["n"]), (m["rest"] or "").strip())
-    m = _PART.match(t)
+    m = _PART.match(t) if paren else None
     if m and len(title_key(m["name"])) >= 2:
         return SeriesTitle(m["name"].strip(" :"), numeral(m["n"]), "", numbered=False)
     return None
 
 
+@per_resolution
 def markers(title: str) -> tuple[int | None, ...]:
     """Every series number and part mark in a title, in order: (二) and (三) never match."""
     t = nfkc(title)
@@ -105,13 +157,18 @@ def markers(title: str) -> tuple[int | None, ...]:
     return tuple(out)
 
 
+@per_resolution
 def is_latin(title: str) -> bool:
     """A title without Han characters (an English paper, book or page title)."""
     return not any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in title)
 
 
 def _bigrams(key: str) -> set[str]:
-    return {key[i:i + 2] for i in range(len(key) - 1)} or {key}
+    """Every two adjacent characters of ``key`` (``key`` itself when shorter), paired in C by ``map``."""
+    return set(map(add, key, key[1:])) or {key}
+
+
+_NO_POSTS: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -143,9 +200,12 @@ class TitleIndex:
         self.grams: dict[str, set[str]] = defaultdict(set)
         self.series_names: set[str] = set()
         self.keys: dict[str, str] = {}  # post key -> title_key(title), computed once
-        self.post_grams: dict[str, set[str]] = {}
-        self._markers: dict[str, tuple] = {}
-        self._approx_memo: dict[str, Match | None] = {}
+        # post key -> (len(title_key), its bigrams): what the approximate matcher reads of each candidate,
+        # in one record, with one shared string object per distinct gram (see _approximate_uncached)
+        self.post_grams: dict[str, tuple[int, tuple[str, ...]]] = {}
+        one_object: dict[str, str] = {}
+        self._match_memo: dict[str, Match | None] = {}
+        self._approx_memo: dict[tuple[str, tuple], Match | None] = {}
         for pk, title in titles:
             self.titles[pk] = title
             k = title_key(title)
@@ -161,16 +221,28 @@ class TitleIndex:
             parts = self._parts(title)
             if parts:
                 self.by_parts[parts].append(pk)
-            m = re.match(r"^\s*《([^《》]+)》(.+)$", nfkc(title))
+            t = nfkc(title)
+            m = _NESTED.match(t) if "《" in t else None
             if m:
                 self.nested[title_key(m[1])].append((pk, title_key(m[2])))
-            self.post_grams[pk] = _bigrams(k)
-            for g in self.post_grams[pk]:
+            grams = _bigrams(k)
+            grams = tuple(map(one_object.setdefault, grams, grams))
+            self.post_grams[pk] = (len(k), grams)
+            for g in grams:
                 self.grams[g].add(pk)
+        # posts by the series numbers and part marks of their titles: the approximate matcher only
+        # compares titles with the same marks, and a set intersection in C picks them out of its pool
+        # (a Python test per pooled post was most of the matcher's time, and nearly every test failed)
+        self.by_markers: dict[tuple, set[str]] = defaultdict(set)
+        for pk, title in self.titles.items():
+            self.by_markers[markers(title)].add(pk)
 
     @staticmethod
     def _parts(title: str) -> frozenset | None:
-        parts = [title_key(p) for p in re.split(r"[:：]", nfkc(title))]
+        t = nfkc(title)
+        if ":" not in t and "：" not in t:
+            return None  # one part only (the usual case: skip the split)
+        parts = [title_key(p) for p in _PART_SEPARATOR.split(t)]
         parts = [p for p in parts if p]
         return frozenset(parts) if len(parts) >= 2 else None
 
@@ -188,6 +260,16 @@ class TitleIndex:
             for pk, rest in self.nested.get(k, ()):
                 if rest and title_key(after).startswith(rest):
                     return Match(pk, "nested")
+        # Past the nested case the answer depends on ``cited`` alone (the index does not change): one
+        # look-up per distinct printing, however many posts cite it.
+        try:
+            return self._match_memo[cited]
+        except KeyError:
+            found = self._match_memo[cited] = self._match(cited, k)
+            return found
+
+    def _match(self, cited: str, k: str) -> Match | None:
+        """``match`` without the nested case: exact, series, subtitle, reordered, then approximate."""
         one = self._one(self.by_key.get(k, []))
         if one:
             return Match(one, "exact")
@@ -235,18 +317,12 @@ class TitleIndex:
         return markers(a) == markers(b) and (ratio >= TitleIndex.TYPO_RATIO
                                              or (ratio >= TitleIndex.MIN_RATIO and _subsequence(ka, kb)))
 
-    def _title_markers(self, pk: str) -> tuple:
-        m = self._markers.get(pk)
-        if m is None:
-            m = self._markers[pk] = markers(self.titles[pk])
-        return m
-
     def _approximate(self, cited: str, k: str) -> Match | None:
         """The one post whose title is nearly ``cited``: the same series numbers, a clear winner,
         and either almost equal (a typo) or ``cited`` with some characters left out (an abbreviation)."""
         if len(k) < 6:
             return None
-        memo_key = f"{k}\x1f{markers(cited)}"
+        memo_key = (k, markers(cited))
         if memo_key in self._approx_memo:  # one title is cited by many posts
             return self._approx_memo[memo_key]
         result = self._approximate_uncached(cited, k)
@@ -261,21 +337,29 @@ class TitleIndex:
         # Candidates come from the rarest grams first: a title that shares half of ``cited``'s grams shares its
         # rare ones (its own words), while common grams (的一, 浅谈, Latin pairs like "on") would only make
         # the shortlist, and the time, grow with the corpus.  Stop adding grams at a few hundred candidates.
+        same_marks = self.by_markers.get(markers(cited))
+        if not same_marks:
+            return None  # no title has these series numbers (a member the corpus lacks): nothing to compare
         pool: set[str] = set()
-        for g in sorted(grams, key=lambda g: (len(self.grams.get(g, ())), g)):
-            posting = self.grams.get(g, ())
-            if not posting:
+        postings = list(map(self.grams.get, grams, repeat(_NO_POSTS)))
+        # rarest first, ties by gram: (size, gram, posting) triples sort in C, without a key function
+        for size, _, posting in sorted(zip(map(len, postings), grams, postings)):
+            if not size:
                 continue
-            if len(pool) + len(posting) > self.POOL:
+            if len(pool) + size > self.POOL:
                 break  # (when even the rarest gram is this common, nothing in the title is distinctive)
             pool.update(posting)
-        want = markers(cited)
-        # a ratio of at least MIN_RATIO - MARGIN bounds the other title's length: test that first, it is cheap
+        # only titles with the same series numbers and part marks, picked by one set intersection
+        pool &= same_marks
+        if not pool:
+            return None
+        # A ratio of at least MIN_RATIO - MARGIN bounds the other title's length: test that first, it is cheap.
+        # This loop is the matcher's inner loop, and on a large corpus its candidates are cold in the CPU's
+        # caches: one record per candidate and gram strings shared between titles keep that to a few reads.
         lo, hi = len(k) * 0.5, len(k) * 2.2
-        keys, post_grams, title_markers = self.keys, self.post_grams, self._title_markers
+        post_grams = self.post_grams
         shortlist = [pk for pk in pool
-                     if lo <= len(keys[pk]) <= hi and title_markers(pk) == want
-                     and len(grams & post_grams[pk]) >= need]
+                     if lo <= (shape := post_grams[pk])[0] <= hi and len(grams.intersection(shape[1])) >= need]
         scored = []
         for pk in sorted(shortlist):
             sm = difflib.SequenceMatcher(None, k, self.keys[pk], autojunk=False)
