@@ -74,9 +74,11 @@ class ExtractionCache:
     def close(self) -> None:
         self.db.close()
 
-    def drop_other_namespaces(self, keep: set[str]) -> None:
-        """Forget entries made for another code version or concept base: they can never be served again."""
-        stale = [ns for (ns,) in self.db.execute("SELECT DISTINCT ns FROM entries") if ns not in keep]
+    def drop_other_namespaces(self, keep: set[str], prefix: str = "") -> None:
+        """Forget entries made for another code version, concept base or corpus: they can never be served
+        again.  Only namespaces starting with ``prefix`` are considered (each stage keeps its own)."""
+        stale = [ns for (ns,) in self.db.execute("SELECT DISTINCT ns FROM entries")
+                 if ns.startswith(prefix) and ns not in keep]
         if stale:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany("DELETE FROM entries WHERE ns=?", [(ns,) for ns in stale])

@@ -93,3 +93,52 @@ def test_cache_parallel_and_serial_extraction_agree(corpus, tmp_path, monkeypatc
     monkeypatch.setenv("GRAPHKB_WORKERS", "1")
     _build(corpus, clean, cache=False)
     assert _ttl(out) == _ttl(clean)
+
+
+class _CountResolvers:
+    def __init__(self, monkeypatch):
+        from graphkb.link import citations
+
+        self.made = 0
+        real = citations.Resolver
+
+        def counted(*args, **kw):
+            self.made += 1
+            return real(*args, **kw)
+
+        monkeypatch.setattr(citations, "Resolver", counted)
+
+
+def test_cache_citations_resolved_once_then_served(corpus, tmp_path, monkeypatch):
+    """Resolution is cached per citing post under the corpus' titles: an unchanged rebuild builds no title
+    index, a body edit re-resolves that post only, a changed title re-resolves everything; each time the
+    graph equals a clean build's."""
+    out = tmp_path / "out"
+    resolvers = _CountResolvers(monkeypatch)
+    _build(corpus, out)
+    assert resolvers.made == 1
+    db = sqlite3.connect(cache_path(str(out)))
+    cited = db.execute("SELECT COUNT(*) FROM entries WHERE ns LIKE 'cites:%'").fetchone()[0]
+    db.close()
+    assert cited == 15  # one entry per post
+
+    _build(corpus, out)
+    assert resolvers.made == 1  # nothing changed: every post's citations from the cache
+
+    post = corpus / "posts" / "8455.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n另见《流模型小记（一）：从NICE开始》。\n", encoding="utf-8")
+    _build(corpus, out)
+    assert resolvers.made == 2
+    clean = tmp_path / "clean"
+    _build(corpus, clean, cache=False)
+    assert _ttl(out) == _ttl(clean)
+
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace(text.splitlines()[0], text.splitlines()[0] + "（修订版）", 1), encoding="utf-8")
+    _build(corpus, out)
+    _build(corpus, clean, cache=False)
+    assert _ttl(out) == _ttl(clean)
+    db = sqlite3.connect(cache_path(str(out)))
+    namespaces = db.execute("SELECT COUNT(DISTINCT ns) FROM entries WHERE ns LIKE 'cites:%'").fetchone()[0]
+    db.close()
+    assert namespaces == 1  # the old corpus' entries are gone

@@ -98,7 +98,8 @@ def extract_corpus(posts: list[Post], base_loader: Callable[[list], tuple], *, c
         if cache is not None:
             cache.prune(f"aliases:{EXTRACTOR_VERSION}", texts)
             cache.prune(f"text:{fp}", texts)
-            cache.drop_other_namespaces({f"aliases:{EXTRACTOR_VERSION}", f"text:{fp}"})
+            cache.drop_other_namespaces({f"aliases:{EXTRACTOR_VERSION}"}, prefix="aliases:")
+            cache.drop_other_namespaces({f"text:{fp}"}, prefix="text:")
     finally:
         _STATE.clear()
         if cache is not None:

@@ -6,6 +6,7 @@ article / other with the cited name), series memberships, and ``citation-unsure`
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -205,45 +206,107 @@ def _address_of(title: CitationRef, nxt: CitationRef | None) -> bool:
     return bool(_GAP.match(gap))
 
 
-def resolve_citations(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]]
+# Bump when resolution gives another answer for the same corpus and references (the package version
+# is part of the cache namespace too).
+RESOLVER_VERSION = "1"
+
+
+def resolve_citations(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cache_path: str | None = None
                       ) -> tuple[list[Citation], list[tuple[str, str, int | None]], list[Problem]]:
-    """Citations, series memberships (post key, series name, position) and problems to report."""
+    """Citations, series memberships (post key, series name, position) and problems to report.
+
+    With ``cache_path`` (the extraction cache's SQLite file) each citing post's resolution is kept under
+    the corpus' title fingerprint and that post's references: a rebuild after editing a post's body
+    resolves that post only, and builds no title index when nothing changed.  A changed, added or
+    removed title changes the fingerprint, and everything is resolved afresh.
+    """
     try:
-        return _resolve(posts, refs)
+        return _resolve(posts, refs, cache_path)
     finally:
         forget_strings()  # the normalised and parsed titles served this resolution only
 
 
-def _resolve(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]]
-             ) -> tuple[list[Citation], list[tuple[str, str, int | None]], list[Problem]]:
-    resolver = Resolver(posts)
+def corpus_fingerprint(posts: list[Post]) -> str:
+    """A hash of everything the resolver reads from the corpus: keys, titles, archive ids and URLs."""
+    from .. import __version__
+
+    h = hashlib.blake2b(f"{__version__}+{RESOLVER_VERSION}".encode(), digest_size=16)
+    for p in sorted(posts, key=lambda p: p.key):
+        h.update("\x1f".join((p.key, p.title or "", p.display_title, p.source_id or "", p.url or "", "\x1e"))
+                 .encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _source_key(post: Post | None, rs: tuple[CitationRef, ...]) -> str:
+    """What one citing post's resolution depends on besides the corpus: its references and where it was read."""
+    where = (post.sources[0], post.display_title) if post is not None and post.sources else None
+    return hashlib.blake2b(repr((where, rs)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _resolve_source(resolver: Resolver, source: str, rs: tuple[CitationRef, ...]) -> tuple[list[Citation], list[Problem]]:
     by_key = resolver.posts
     citations: list[Citation] = []
     problems: list[Problem] = []
-    for source in sorted(refs):
-        rs = refs[source]
-        used: set[int] = set()
-        for i, ref in enumerate(rs):
-            if i in used:
-                continue
-            if ref.form == "title":
-                nxt = rs[i + 1] if i + 1 < len(rs) else None
-                via = nxt if _address_of(ref, nxt) else None
-                if via is not None:
-                    used.add(i + 1)
-                cit = resolver.title(source, ref, via)
-            else:
-                cit = resolver.url(source, ref)
-            if cit is None:
-                continue
-            citations.append(cit)
-            if cit.confidence == "unsure" and source in by_key:
-                post = by_key[source]
-                where = post.sources[0] if post.sources else None
-                problems.append(Problem(where.path if where else "", where.line if where else None, "citation-unsure",
-                                        f"《{ref.text}》 in “{post.display_title}” taken as {cit.kind}"
-                                        f"{' ' + cit.name if cit.kind == 'post' else ''} ({cit.reason}); check it",
-                                        severity="warning"))
+    used: set[int] = set()
+    for i, ref in enumerate(rs):
+        if i in used:
+            continue
+        if ref.form == "title":
+            nxt = rs[i + 1] if i + 1 < len(rs) else None
+            via = nxt if _address_of(ref, nxt) else None
+            if via is not None:
+                used.add(i + 1)
+            cit = resolver.title(source, ref, via)
+        else:
+            cit = resolver.url(source, ref)
+        if cit is None:
+            continue
+        citations.append(cit)
+        if cit.confidence == "unsure" and source in by_key:
+            post = by_key[source]
+            where = post.sources[0] if post.sources else None
+            problems.append(Problem(where.path if where else "", where.line if where else None, "citation-unsure",
+                                    f"《{ref.text}》 in “{post.display_title}” taken as {cit.kind}"
+                                    f"{' ' + cit.name if cit.kind == 'post' else ''} ({cit.reason}); check it",
+                                    severity="warning"))
+    return citations, problems
+
+
+def _resolve(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cache_path: str | None
+             ) -> tuple[list[Citation], list[tuple[str, str, int | None]], list[Problem]]:
+    from ..cache import ExtractionCache
+
+    cache = ExtractionCache(cache_path) if cache_path else None
+    try:
+        sources = sorted(refs)
+        keys: dict[str, str] = {}
+        hit: dict[str, object] = {}
+        if cache is not None:
+            ns = f"cites:{corpus_fingerprint(posts)}"
+            by_key = {p.key: p for p in posts}
+            keys = {source: _source_key(by_key.get(source), refs[source]) for source in sources}
+            hit = cache.get_many(ns, keys.values())
+        resolver: Resolver | None = None
+        fresh: dict[str, object] = {}
+        citations: list[Citation] = []
+        problems: list[Problem] = []
+        for source in sources:
+            done = hit.get(keys[source]) if keys else None
+            if done is None:
+                if resolver is None:
+                    resolver = Resolver(posts)  # the title index: only when some post is not in the cache
+                done = _resolve_source(resolver, source, refs[source])
+                if keys:
+                    fresh[keys[source]] = done
+            citations += done[0]
+            problems += done[1]
+        if cache is not None:
+            cache.put_many(ns, fresh)
+            cache.prune(ns, keys.values())
+            cache.drop_other_namespaces({ns}, prefix="cites:")
+    finally:
+        if cache is not None:
+            cache.close()
     citations = _one_name_per_work(citations)
     cited_missing = [c.name for c in citations if c.kind == "missing-post"]
     series = detect_series(posts, cited_missing)
