@@ -112,9 +112,10 @@ def _extract_and_link(posts, result: BuildResult, concept_files, default_concept
     from .link.conceptbase import load_concept_base
 
     base = load_concept_base(concept_files, use_default=default_concepts)
-    extractions, base, alias_rows = extract_corpus(posts, base.with_mined, cache_path=cache_path, notify=notify)
-    citations, series, problems = resolve_citations(posts, {k: e.citations for k, e in extractions.items()},
-                                                    cache_path=cache_path)
+    # citations are resolved here while the worker processes match concepts
+    extractions, base, alias_rows, (citations, series, problems) = extract_corpus(
+        posts, base.with_mined, cache_path=cache_path, notify=notify,
+        meanwhile=lambda refs: resolve_citations(posts, refs, cache_path=cache_path))
     result.problems.extend(problems)
     return extractions, citations, series, base, alias_rows
 

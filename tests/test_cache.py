@@ -32,7 +32,7 @@ def test_cache_second_build_is_served_and_identical(corpus, tmp_path):
     db = sqlite3.connect(cache_path(str(out)))
     entries = db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
     db.close()
-    assert entries >= 2 * 15  # aliases and text extraction, per post
+    assert entries >= 3 * 15  # per post: aliases and references, concept mentions, resolved citations
     _build(corpus, out)
     clean = tmp_path / "clean"
     _build(corpus, clean, cache=False)

@@ -17,14 +17,18 @@ from ..model import CitationRef, Extraction, MinedAlias, Post, group_mentions
 from ..runtime import can_fork, frozen_heap, workers
 
 # Bump when an extractor's output changes for the same input (the package version is part of it too).
-EXTRACTOR_VERSION = f"{__version__}+2"
+EXTRACTOR_VERSION = f"{__version__}+3"
 MIN_PARALLEL_POSTS = 400  # below this a pool costs more than it saves
 
 _STATE: dict = {}  # what forked workers read: the posts and the matcher (set before the pool starts)
 
 
-def _pool_map(fn: Callable[[int], object], indices: Sequence[int], progress: Callable[[int], None] | None = None):
-    """``fn`` over ``indices``, in order, on forked workers when it pays."""
+def _pool_map(fn: Callable[[int], object], indices: Sequence[int], progress: Callable[[int], None] | None = None,
+              meanwhile: Callable[[], object] | None = None) -> tuple[list, object]:
+    """``fn`` over ``indices``, in order, on forked workers when it pays; returns (results, ``meanwhile()``).
+
+    ``meanwhile`` runs in this process while the workers work (serially after them when there is no pool):
+    the parent would otherwise sit waiting for results."""
     n = workers()
     if n <= 1 or len(indices) < MIN_PARALLEL_POSTS or not can_fork():
         out = []
@@ -32,78 +36,92 @@ def _pool_map(fn: Callable[[int], object], indices: Sequence[int], progress: Cal
             out.append(fn(i))
             if progress and k % 200 == 0:
                 progress(k)
-        return out
+        return out, (meanwhile() if meanwhile else None)
     chunk = max(16, min(512, len(indices) // (n * 8) or 1))
-    out = []
     with frozen_heap():
         pool = multiprocessing.get_context("fork").Pool(n)
     with pool:
-        for k, r in enumerate(pool.imap(fn, indices, chunksize=chunk), start=1):
-            out.append(r)
-            if progress and k % 200 == 0:
-                progress(k)
-    return out
+        pending = pool.map_async(fn, indices, chunksize=chunk)  # a pool thread collects the results
+        also = meanwhile() if meanwhile else None
+        out = pending.get()
+    if progress:
+        progress(len(out))
+    return out, also
 
 
-def _mine(i: int) -> tuple[MinedAlias, ...]:
+def _first_pass(i: int) -> tuple[tuple[MinedAlias, ...], tuple[CitationRef, ...]]:
+    """What does not depend on the concept base: aliases defined in the text, and cross-references."""
     from .aliases import mine_aliases
-
-    return mine_aliases(_STATE["posts"][i].body)
-
-
-def _text(i: int) -> tuple[tuple, tuple[CitationRef, ...]]:
     from .citations import extract_citations
+
+    body = _STATE["posts"][i].body
+    return mine_aliases(body), extract_citations(body)
+
+
+def _concepts(i: int) -> tuple:
     from .matcher import find_in_post
 
     p = _STATE["posts"][i]
-    return group_mentions(find_in_post(_STATE["matcher"], p.title, p.body)), extract_citations(p.body)
+    return group_mentions(find_in_post(_STATE["matcher"], p.title, p.body))
 
 
 def _cached(cache: ExtractionCache | None, ns: str, keys: list[str], fn, posts: list[Post], progress=None,
-            prepare: Callable[[], None] | None = None) -> list:
+            prepare: Callable[[], None] | None = None, meanwhile: Callable[[], object] | None = None
+            ) -> tuple[list, object]:
     """``fn(i)`` for every post, served from ``cache`` under ``keys`` where possible; ``prepare()`` runs first
-    (before the workers fork) only when some post is not in the cache."""
+    (before the workers fork) only when some post is not in the cache; returns (results, ``meanwhile()``)."""
     hit = cache.get_many(ns, keys) if cache else {}
     todo = [i for i, k in enumerate(keys) if k not in hit]
     if todo and prepare is not None:
         prepare()
     _STATE["posts"] = posts
-    fresh = _pool_map(fn, todo, progress)
+    fresh, also = _pool_map(fn, todo, progress, meanwhile)
     new = {keys[i]: r for i, r in zip(todo, fresh)}
     if cache is not None:
         cache.put_many(ns, new)
     hit.update(new)
-    return [hit[k] for k in keys]
+    return [hit[k] for k in keys], also
 
 
 def extract_corpus(posts: list[Post], base_loader: Callable[[list], tuple], *, cache_path: str | None = None,
-                   notify: Callable[[str, int, int], None] | None = None) -> tuple[dict[str, Extraction], object, list]:
-    """Mine aliases in every post, extend the concept base with them, then find mentions and citations.
+                   notify: Callable[[str, int, int], None] | None = None,
+                   meanwhile: Callable[[dict[str, tuple[CitationRef, ...]]], object] | None = None
+                   ) -> tuple[dict[str, Extraction], object, list, object]:
+    """Mine aliases and cross-references in every post, extend the concept base with the aliases, then
+    find concept mentions.
 
-    ``base_loader(mined)`` returns (extended base, alias rows).  Returns (extractions by post key, base, rows).
+    ``base_loader(mined)`` returns (extended base, alias rows).  ``meanwhile(refs by post key)`` (citation
+    resolution) runs in this process while the workers match concepts.  Returns (extractions by post
+    key, base, rows, what ``meanwhile`` returned).
     """
     from .matcher import ConceptMatcher
 
     notify = notify or (lambda stage, done, total: None)
     cache = ExtractionCache(cache_path) if cache_path else None
+    keys = [p.key for p in posts]
     try:
         texts = [body_hash(f"{p.title or ''}\x00{p.body}") for p in posts]
-        mined_all = _cached(cache, f"aliases:{EXTRACTOR_VERSION}", texts, _mine, posts,
-                            lambda k: notify("aliases", k, len(posts)))
-        base, rows = base_loader([(p.key, a) for p, ms in zip(posts, mined_all) for a in ms])
+        first, _ = _cached(cache, f"first:{EXTRACTOR_VERSION}", texts, _first_pass, posts,
+                           lambda k: notify("aliases", k, len(posts)))
+        refs = {key: cs for key, (_, cs) in zip(keys, first)}
+        base, rows = base_loader([(key, a) for key, (ms, _) in zip(keys, first) for a in ms])
         fp = hashlib.sha1(f"{EXTRACTOR_VERSION}\x00{base.fingerprint}".encode()).hexdigest()[:16]
-        found = _cached(cache, f"text:{fp}", texts, _text, posts, lambda k: notify("extract", k, len(posts)),
-                        prepare=lambda: _STATE.update(matcher=ConceptMatcher(base)))  # ~0.3 s: only when needed
+        found, also = _cached(cache, f"concepts:{fp}", texts, _concepts, posts,
+                              lambda k: notify("extract", k, len(posts)),
+                              prepare=lambda: _STATE.update(matcher=ConceptMatcher(base)),  # ~0.3 s: only when needed
+                              meanwhile=(lambda: meanwhile(refs)) if meanwhile else None)
         notify("extract", len(posts), len(posts))
         if cache is not None:
-            cache.prune(f"aliases:{EXTRACTOR_VERSION}", texts)
-            cache.prune(f"text:{fp}", texts)
-            cache.drop_other_namespaces({f"aliases:{EXTRACTOR_VERSION}"}, prefix="aliases:")
-            cache.drop_other_namespaces({f"text:{fp}"}, prefix="text:")
+            cache.prune(f"first:{EXTRACTOR_VERSION}", texts)
+            cache.prune(f"concepts:{fp}", texts)
+            cache.drop_other_namespaces({f"first:{EXTRACTOR_VERSION}"}, prefix="first:")
+            cache.drop_other_namespaces({f"concepts:{fp}"}, prefix="concepts:")
+            cache.drop_other_namespaces(set(), prefix="aliases:")  # the layout of graphkb 0.1's first builds
+            cache.drop_other_namespaces(set(), prefix="text:")
     finally:
         _STATE.clear()
         if cache is not None:
             cache.close()
-    extractions = {p.key: Extraction(concepts=ms, citations=cs, aliases=al)
-                   for p, (ms, cs), al in zip(posts, found, mined_all)}
-    return extractions, base, rows
+    extractions = {key: Extraction(concepts=ms, citations=cs, aliases=al)
+                   for key, ms, (al, cs) in zip(keys, found, first)}
+    return extractions, base, rows, also
