@@ -20,12 +20,16 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+# every byte but the control bytes text files do not use (tab, newline, form feed, carriage return, escape)
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 32 and b not in (9, 10, 12, 13, 27)))
+
+
 def looks_binary(data: bytes) -> bool:
     """NUL bytes or mostly control bytes in the first 8 KiB: not a text file."""
     head = data[:8192]
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(head.translate(None, _NOT_CONTROL))  # counted in C: a generator took 30 µs per file
     return bool(head) and controls / len(head) > 0.1
 
 
