@@ -61,7 +61,8 @@ def bench_build(name: str, corpus: str, runs: int, extra: list[str] | None = Non
     out = tempfile.mkdtemp(prefix=f"gkb-bench-{name}-")
     posts = 0
     for _ in range(runs):
-        r = run_process(graphkb_cmd() + ["build", corpus, "--out", out, "-q"] + (extra or []))
+        # a full build every time: --no-cache (bench_incremental measures the cache)
+        r = run_process(graphkb_cmd() + ["build", corpus, "--out", out, "-q", "--no-cache"] + (extra or []))
         walls.append(r["seconds"])
         rss.append(r["peak_rss_mb"])
         rep = json.load(open(os.path.join(out, "report.json"), encoding="utf-8"))
