@@ -111,7 +111,7 @@ def query(
         text, saved = q.resolve_query(sparql)
         params = q.parse_params(param)
         q.check_params(saved, params)
-        store = q.load_graph(str(graph))
+        store = q.load_graph(str(graph), persist=True)  # a large graph is parsed once, then reopened
         params = q.resolve_params(store, saved, params)
         result = q.run_query(store, text, params, timeout=timeout or None)
     except GraphKBError as e:

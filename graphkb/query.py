@@ -32,14 +32,22 @@ _INTEGER = re.compile(r"^[+-]?\d+$")
 
 # ---------------------------------------------------------------- the graph
 
-def load_graph(path: str) -> ox.Store:
-    """The graph file at ``path`` (Turtle, N-Triples, JSON-LD... by suffix) in an in-memory Oxigraph store."""
+def load_graph(path: str, persist: bool = False) -> ox.Store:
+    """The graph file at ``path`` (Turtle, N-Triples, JSON-LD... by suffix) in an Oxigraph store: in memory,
+    or with ``persist`` and a large file, an on-disk store built beside it once and reopened after
+    (``graphkb.querystore``)."""
     if not os.path.isfile(path):
         raise UsageError(f"no graph at {path}; run `graphkb build` first or give one with --graph FILE")
     ext = os.path.splitext(path)[1].lstrip(".").lower() or "ttl"
     fmt = ox.RdfFormat.from_extension(ext) or ox.RdfFormat.TURTLE
-    store = ox.Store()
     try:
+        if persist:
+            from .querystore import open_persisted
+
+            store = open_persisted(path, fmt)
+            if store is not None:
+                return store
+        store = ox.Store()
         store.bulk_load(path=path, format=fmt)
     except (SyntaxError, ValueError) as e:
         raise GraphKBError(f"cannot read {path} as {fmt.name}: {e}") from None
