@@ -14,10 +14,17 @@ from graphkb.serve import Server, exposure_warning
 RESULTS_JSON = "application/sparql-results+json"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _free_ports(n: int = 2) -> list[int]:
+    """n distinct free ports: every socket stays bound until all are picked (one at a time, the OS may
+    hand the same port out twice)."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +34,8 @@ def server(tmp_path_factory):
     site = tmp_path_factory.mktemp("site")
     shutil.copy(Path(__file__).parent / "fixtures" / "queries" / "graph.ttl", site / "graph.ttl")
     (site / "graph.html").write_text("<!doctype html><title>图谱</title>", encoding="utf-8")
-    with Server(str(site / "graph.ttl"), port=_free_port(), html_port=_free_port(), timeout=30) as s:
+    port, html_port = _free_ports()
+    with Server(str(site / "graph.ttl"), port=port, html_port=html_port, timeout=30) as s:
         yield s
 
 
@@ -75,7 +83,8 @@ def test_serve_listens_on_loopback_by_default(server):
 
 def test_serve_stop_closes_the_endpoint(tmp_path, fixtures):
     shutil.copy(fixtures / "queries" / "graph.ttl", tmp_path / "graph.ttl")
-    s = Server(str(tmp_path / "graph.ttl"), port=_free_port(), html_port=_free_port()).start()
+    port, html_port = _free_ports()
+    s = Server(str(tmp_path / "graph.ttl"), port=port, html_port=html_port).start()
     url = s.sparql_url
     s.stop()
     with pytest.raises(httpx.ConnectError):
