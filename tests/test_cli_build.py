@@ -118,3 +118,21 @@ def test_cli_build_console_command_keeps_exit_codes_and_output(tmp_path):
     usage = run("build", "--format", "nonsense", "--out", str(tmp_path / "out3"))
     assert usage.returncode == 2 and "unknown format" in usage.stderr
     assert run("--help").returncode == 0
+
+
+def test_cli_build_never_reads_an_output_folder_as_input(tmp_path):
+    """`graphkb build .` with output/ inside: last build's graph.ttl, report.json and aliases.tsv are not posts."""
+    import shutil
+
+    from graphkb.demo import CORPUS
+
+    src = tmp_path / "blog"
+    shutil.copytree(CORPUS, src)
+    assert _build(str(src), "--out", str(src / "output"), "-q").exit_code == 0
+    first = json.loads((src / "output" / "report.json").read_text(encoding="utf-8"))
+    again = _build(str(src), "--out", str(src / "output"), "-q")  # the outputs now sit inside the input
+    assert again.exit_code == 0
+    report = json.loads((src / "output" / "report.json").read_text(encoding="utf-8"))
+    assert report["posts"] == first["posts"]
+    assert not any("/output/" in f["file"] for f in report["files"])
+    assert [p["kind"] for p in report["problems"] if p["file"].endswith("output")] == ["output-folder"]

@@ -104,12 +104,20 @@ class ReadResult:
     files: list[dict] = field(default_factory=list)
 
 
-def iter_files(paths: Iterable[str]) -> Iterable[str]:
-    """Files under ``paths`` in a stable order; hidden files and folders are skipped."""
+OUTPUT_MARK = ".graphkb.lock"  # every folder graphkb builds into holds it
+
+
+def iter_files(paths: Iterable[str], skipped: list[str] | None = None) -> Iterable[str]:
+    """Files under ``paths`` in a stable order; hidden files and folders are skipped, and so are graphkb's
+    own output folders met inside a folder (``graphkb build .`` must not read last build's graph.ttl or
+    report.json as posts); their paths go to ``skipped``."""
     for p in paths:
         if os.path.isdir(p):
             for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+                outputs = [d for d in dirs if os.path.isfile(os.path.join(root, d, OUTPUT_MARK))]
+                if skipped is not None:
+                    skipped.extend(os.path.join(root, d) for d in sorted(outputs) if not d.startswith("."))
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__" and d not in outputs)
                 for f in sorted(files):
                     if not f.startswith("."):
                         yield os.path.join(root, f)
@@ -204,7 +212,11 @@ def read_inputs(paths: Iterable[str], *, layout: str | None = None, year: int | 
     for p in paths:
         if not os.path.exists(p):
             result.problems.append(Problem(shown_path(p), None, "missing", "no such file or folder"))
-    files = list(iter_files(p for p in paths if os.path.exists(p)))
+    skipped: list[str] = []
+    files = list(iter_files((p for p in paths if os.path.exists(p)), skipped))
+    for folder in skipped:
+        result.problems.append(Problem(shown_path(folder), None, "output-folder", "a graphkb output folder "
+                                       f"(it holds {OUTPUT_MARK}): not read as input", severity="warning"))
     check_input_size(files, max_bytes)
     for p in paths:
         if os.path.isdir(p) and not any(f.startswith(os.path.join(p, "")) for f in files):
