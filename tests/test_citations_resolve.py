@@ -229,3 +229,20 @@ def test_citations_resolve_report_lists_missing_posts_and_unsure(fixture_graph):
     assert {"title": "一个从未收录的标题", "cited_by": 1} in report["stats"]["missing_posts"]
     unsure = [p for p in report["problems"] if p["kind"] == "citation-unsure"]
     assert [p["file"].rsplit("/", 1)[-1] for p in unsure] == ["104.md"] and unsure[0]["severity"] == "warning"
+
+
+def test_citations_resolve_links_to_the_blogs_own_addresses():
+    """The blog's host is learned from the posts' URLs (any blog, not only kexue.fm): a link to a post's
+    address, or to /archives/N of that host, is a link to that post; an unknown N is a missing post."""
+    a = Post(title="第一篇", date="2021-01-01", body="正文。", url="https://blog.example.net/archives/11",
+             sources=(Source("a.jsonl", 1),))
+    b = _post("第二篇", "12")  # read from posts/12.md: known by its archive number only
+    body = ("见 https://www.Blog.example.net/archives/11/ 以及 https://blog.example.net/archives/12 ，"
+            "还有 https://blog.example.net/archives/99 和 https://blog.example.net/about 、https://other.example.com/x")
+    c = Post(title="第三篇", date="2021-02-01", body=body, url="https://blog.example.net/archives/13",
+             sources=(Source("a.jsonl", 2),))
+    cits, _, _ = resolve_citations([a, b, c], {c.key: extract_citations(body)})
+    got = [(cit.kind, cit.target, cit.name) for cit in cits]
+    assert got[:3] == [("post", a.key, "第一篇"), ("post", b.key, "第二篇"),
+                       ("missing-post", None, "https://blog.example.net/archives/99")]
+    assert [k for k, _, _ in got[3:]] == ["other", "other"]  # other pages stay web addresses

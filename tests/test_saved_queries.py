@@ -127,12 +127,19 @@ def test_saved_queries_demo_posts_citing(demo_store):
     assert [title for _, title, _ in rows] == ["熵、KL散度与互信息：三个量的关系"]
 
 
-@pytest.mark.xfail(reason="MANIFEST §4.4: 8301 cites 7040 and 7058, 7040 cites 7003; citation resolution pending",
-                   strict=False)
 def test_saved_queries_demo_read_before(demo_store):
+    """MANIFEST §4.4: 8301 cites 7040 and 7058, 7040 cites 7003; 7058 cites GAN的一点直觉, a post of the
+    blog the demo lacks, which is still one to read first."""
     rows = _run(demo_store, "read-before", ["post=漫谈变分自编码器：从重参数到KL项"])
     assert sorted(title for _, title, _, _ in rows) == sorted(
-        ["流模型小记（一）：从NICE开始", "流模型小记（二）：RealNVP与Glow", "从WGAN到WGAN-GP：梯度惩罚的直观理解"])
+        ["流模型小记（一）：从NICE开始", "流模型小记（二）：RealNVP与Glow", "从WGAN到WGAN-GP：梯度惩罚的直观理解",
+         "GAN的一点直觉"])
+
+
+def test_saved_queries_demo_posts_linked_by_address(demo_store):
+    """MANIFEST §4.4: 8590 → 8377 through a plain https://blog.example.org/archives/8377 link."""
+    rows = _run(demo_store, "posts-citing", ["post=谱熵正则：给注意力矩阵加一点“混乱”"])
+    assert [title for _, title, _ in rows] == ["《线性代数应该这样学》读书笔记"]
 
 
 # ---------------------------------------------------------------- counts kept at build time

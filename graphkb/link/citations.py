@@ -57,6 +57,18 @@ _AFTER_ANY = re.compile("|".join(f"(?P<after{i}>{rx.pattern})" for i, (_, rx) in
 _OTHER_TITLES = re.compile(r"《[^《》]*》")
 _LIST_GAP = re.compile(r"^[\s、，,和与及或以]*$")
 _TITLE_WORDS = [("other", re.compile(r"(?:评测|比赛|大赛|竞赛|挑战赛|课程|公开课|电影|专辑)$"))]
+_WEB = re.compile(r"^https?://", re.IGNORECASE)
+_ARCHIVE_PATH = re.compile(r"^archives/(\d+)$")
+
+
+def _address(url: str) -> str:
+    """A URL as an address to compare: no scheme, no www., no query, fragment or trailing slash; host in lower case."""
+    u = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip(), flags=re.IGNORECASE)
+    u = re.split(r"[?#]", u, maxsplit=1)[0].rstrip("/")
+    host, _, rest = u.partition("/")
+    return host.lower() + ("/" + rest if rest else "")
+
+
 _IMAGE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|ico|css|js)(?:[?#].*)?$", re.IGNORECASE)
 _GAP = re.compile(r"^[\s(（:：\[]*$")
 
@@ -114,6 +126,12 @@ class Resolver:
             for aid in (p.source_id, archive_id(p.url or "")):
                 if aid and aid.isdigit():
                     self.by_archive.setdefault(aid, key)
+        # the blog's own addresses, learned from the posts' URLs: a link to one is a link to that post
+        self.by_address: dict[str, str] = {}
+        for key, p in sorted(keyed, key=lambda kp: kp[0]):
+            if p.url and _WEB.match(p.url):
+                self.by_address.setdefault(_address(p.url), key)
+        self.hosts = {a.partition("/")[0] for a in self.by_address}
         self.prefixes = {title_key(pre) for p in posts if p.title for pre in title_prefixes(p.title)}
         titled = [p.title for p in posts if p.title]
         # a blog that titles its posts in Chinese cites English titles of other people's work
@@ -191,6 +209,17 @@ class Resolver:
             return Citation(source, ref, "missing-post", None, ref.text, "sure", "archive link of a post the corpus lacks")
         if ref.form == "arxiv":
             return Citation(source, ref, "paper", None, f"arXiv:{arxiv_id(ref.text) or ref.text}", "sure", "arXiv")
+        address = _address(ref.text)
+        target = self.by_address.get(address)
+        if target:
+            return self._post(source, ref, target, "link to the post's address")
+        host, _, path = address.partition("/")
+        m = _ARCHIVE_PATH.match(path)
+        if m and host in self.hosts:  # the blog's /archives/N, N not a post's address
+            target = self.by_archive.get(m.group(1))
+            if target:
+                return self._post(source, ref, target, "archive link")
+            return Citation(source, ref, "missing-post", None, ref.text, "sure", "archive link of a post the corpus lacks")
         host = re.sub(r"^(?:https?://)?(?:www\.)?", "", ref.text.lower())
         if _IMAGE.search(ref.text) or host.startswith(BLOG_HOSTS):
             return None  # pictures, scripts and the blog's own non-post pages are not works
@@ -208,7 +237,7 @@ def _address_of(title: CitationRef, nxt: CitationRef | None) -> bool:
 
 # Bump when resolution gives another answer for the same corpus and references (the package version
 # is part of the cache namespace too).
-RESOLVER_VERSION = "1"
+RESOLVER_VERSION = "2"
 
 
 def resolve_citations(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cache_path: str | None = None
