@@ -7,7 +7,8 @@ opens that store read-only in ~0.03 s.  The store's folder name carries the grap
 modification time: a rebuilt graph gets a new store and the old one is deleted.
 
 The store is built in a temporary folder and renamed into place only when complete, so a killed
-first query never leaves a half-loaded store that a later one would trust.
+first query never leaves a half-loaded store that a later one would trust.  ``graphkb serve`` points
+Oxigraph's server (the same 0.5 storage format) at the same store instead of loading the graph anew.
 """
 from __future__ import annotations
 
@@ -64,9 +65,9 @@ def _load(folder: str, graph_path: str, fmt: ox.RdfFormat) -> None:
     store.flush()  # the store closes when it goes out of scope here, before the folder is renamed
 
 
-def open_persisted(graph_path: str, fmt: ox.RdfFormat) -> ox.Store | None:
-    """A read-only on-disk store holding ``graph_path``, built on first use; None when the graph is small
-    or no store can be written (a read-only folder): the caller then loads the graph into memory."""
+def persisted_folder(graph_path: str, fmt: ox.RdfFormat) -> str | None:
+    """The folder of a complete on-disk store holding ``graph_path``, built on first use; None when the
+    graph is small or no store can be written there (a read-only folder)."""
     try:
         if os.path.getsize(graph_path) < PERSIST_MIN_BYTES:
             return None
@@ -87,10 +88,21 @@ def open_persisted(graph_path: str, fmt: ox.RdfFormat) -> ox.Store | None:
                 fh.write(graph_path + "\n")
             try:
                 os.replace(tmp, final)
-            except OSError:  # another query finished the same store first: use theirs
+            except OSError:  # another process finished the same store first: use theirs
                 shutil.rmtree(tmp, ignore_errors=True)
         with contextlib.suppress(OSError):
             _remove_others(root, prefix, name)
-        return ox.Store.read_only(final)
+        return final
+    except OSError:
+        return None
+
+
+def open_persisted(graph_path: str, fmt: ox.RdfFormat) -> ox.Store | None:
+    """``persisted_folder`` opened read-only, or None (the caller then loads the graph into memory)."""
+    folder = persisted_folder(graph_path, fmt)
+    if folder is None:
+        return None
+    try:
+        return ox.Store.read_only(folder)
     except OSError:
         return None

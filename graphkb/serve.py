@@ -89,12 +89,14 @@ class Server:
     def start(self) -> "Server":
         binary = oxigraph_binary()
         self._tmp = tempfile.mkdtemp(prefix="graphkb-serve-")
-        store = os.path.join(self._tmp, "store")
         try:
-            loaded = subprocess.run([binary, "load", "--location", store, "--file", self.graph],
-                                    capture_output=True, text=True)
-            if loaded.returncode != 0:
-                raise GraphKBError(f"Oxigraph could not load {self.graph}: {_last_line(loaded.stderr)}")
+            store = self._persisted_store()  # a large graph: the store `graphkb query` keeps, loaded once
+            if store is None:
+                store = os.path.join(self._tmp, "store")
+                loaded = subprocess.run([binary, "load", "--location", store, "--file", self.graph],
+                                        capture_output=True, text=True)
+                if loaded.returncode != 0:
+                    raise GraphKBError(f"Oxigraph could not load {self.graph}: {_last_line(loaded.stderr)}")
             cmd = [binary, "serve-read-only", "--location", store, "--bind", f"{self.host}:{self.port}"]
             if self.timeout:
                 cmd += ["--timeout-s", str(max(1, round(self.timeout)))]
@@ -113,6 +115,17 @@ class Server:
             self.stop()
             raise
         return self
+
+    def _persisted_store(self) -> str | None:
+        import pyoxigraph as ox
+
+        from .querystore import persisted_folder
+
+        ext = os.path.splitext(self.graph)[1].lstrip(".").lower() or "ttl"
+        try:
+            return persisted_folder(self.graph, ox.RdfFormat.from_extension(ext) or ox.RdfFormat.TURTLE)
+        except (SyntaxError, ValueError) as e:
+            raise GraphKBError(f"Oxigraph could not load {self.graph}: {e}") from None
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self.ready_timeout

@@ -100,3 +100,23 @@ def test_serve_cli_missing_graph_exits_2(tmp_path):
     r = CliRunner().invoke(app, ["serve", "--graph", str(tmp_path / "none.ttl")])
     assert r.exit_code == 2
     assert "graphkb: error: no graph at" in r.output
+
+
+def test_serve_large_graph_uses_the_query_store(tmp_path, fixtures, monkeypatch):
+    """A large graph is served from the on-disk store `graphkb query` keeps (built once, shared by both),
+    not loaded anew at every start; stopping the server leaves that store in place."""
+    from graphkb import query as q
+    from graphkb import querystore
+
+    monkeypatch.setattr(querystore, "PERSIST_MIN_BYTES", 0)
+    monkeypatch.delenv("GRAPHKB_CACHE_DIR", raising=False)
+    shutil.copy(fixtures / "queries" / "graph.ttl", tmp_path / "graph.ttl")
+    port, html_port = _free_ports()
+    with Server(str(tmp_path / "graph.ttl"), port=port, html_port=html_port) as s:
+        r = httpx.get(s.sparql_url, headers={"Accept": RESULTS_JSON},
+                      params={"query": 'ASK { ?c <http://www.w3.org/2004/02/skos/core#altLabel> "CRF"@en }'})
+        assert r.json()["boolean"] is True
+        stores = sorted(p.name for p in (tmp_path / ".graphkb-cache").iterdir())
+        assert len(stores) == 1 and stores[0].startswith("query-store-")
+        assert q.run_query(q.load_graph(str(tmp_path / "graph.ttl"), persist=True), "ASK { ?s ?p ?o }").boolean
+    assert sorted(p.name for p in (tmp_path / ".graphkb-cache").iterdir()) == stores
