@@ -111,3 +111,15 @@ def test_aliases_plain_english_word_is_not_added(text, form):
     base, rows = resolve(text)
     assert form not in base.concepts["crf"].labels
     assert [r["status"] for r in rows if r["form"] == form] == ["rejected"]
+
+
+@pytest.mark.parametrize("text,form,cid,status", [
+    # the acronym names the method the sentence is about, not the known term right before it
+    ("。给生成器和判别器使用不同的条件随机场（TTUR）。", "TTUR", "crf", "rejected"),
+    # its letters, in order, in an English name of the concept: an abbreviation of it
+    ("。我们用了条件随机场（CRFs）。", "CRFs", "crf", "added"),
+])
+def test_aliases_acronym_must_abbreviate_an_english_name(text, form, cid, status):
+    base, rows = resolve(text)
+    assert [r["status"] for r in rows if r["form"] == form] == [status]
+    assert (form in base.concepts[cid].labels) == (status == "added")

@@ -309,6 +309,23 @@ def _slug(form: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", form.lower()).strip("-")
 
 
+def _spells_a_name(acronym: str, c: Concept) -> bool:
+    """True when the concept has no English name, or ``acronym`` could abbreviate one of them: the same first
+    letter, and its letters in order among the name's (CRF: Conditional Random Field, WGAN: Wasserstein GAN,
+    CRFs: CRF)."""
+    names = [label.lower() for lang, label in (*c.pref, *c.alt) if lang == "en"]
+    if not names:
+        return True
+    if acronym.endswith("s") and acronym[:-1].upper() == acronym[:-1]:
+        acronym = acronym[:-1]  # CRFs: a plural
+    letters = [ch for ch in acronym.lower() if ch.isalnum()]
+    for name in names:
+        chars = iter(name)
+        if letters and name[:1] == letters[0] and all(ch in chars for ch in letters):
+            return True
+    return False
+
+
 def resolve_mined(base, mined: Sequence[tuple[str, MinedAlias]]):
     """(base extended by the mined groups, one aliases.tsv row per mined form)."""
     from ..link.conceptbase import ConceptBase, add_alt, label_key
@@ -351,6 +368,9 @@ def resolve_mined(base, mined: Sequence[tuple[str, MinedAlias]]):
                 elif _lang(f) == "en" and " " not in f.strip() and not is_acronym(f) and not getattr(a, "wellformed", False):
                     # 测试集（test）: a plain English word glossed once would match everywhere
                     row(f, cid, "rejected", post, a, "a single English word, not an acronym, from an unchecked gloss")
+                elif is_acronym(f) and not getattr(a, "wellformed", False) and not _spells_a_name(f, concepts[cid]):
+                    # 不同的学习率（TTUR）: the acronym names the method, not the nearest known term
+                    row(f, cid, "rejected", post, a, "an acronym that does not abbreviate the concept's English names")
                 else:
                     concepts[cid] = add_alt(concepts[cid], _lang(f), f)
                     index[label_key(f)] = cid
