@@ -12,8 +12,8 @@ CONSTRUCT and DESCRIBE results are written as Turtle (table), N-Triples (csv) or
 from __future__ import annotations
 
 import os
-import threading
 import re
+import threading
 from dataclasses import dataclass, field
 from importlib.resources import files
 
@@ -32,14 +32,19 @@ _INTEGER = re.compile(r"^[+-]?\d+$")
 
 # ---------------------------------------------------------------- the graph
 
+def graph_format(path: str) -> ox.RdfFormat:
+    """The RDF format of a graph file by its suffix (Turtle when it has none or an unknown one)."""
+    ext = os.path.splitext(path)[1].lstrip(".").lower() or "ttl"
+    return ox.RdfFormat.from_extension(ext) or ox.RdfFormat.TURTLE
+
+
 def load_graph(path: str, persist: bool = False) -> ox.Store:
     """The graph file at ``path`` (Turtle, N-Triples, JSON-LD... by suffix) in an Oxigraph store: in memory,
     or with ``persist`` and a large file, an on-disk store built beside it once and reopened after
     (``graphkb.querystore``)."""
     if not os.path.isfile(path):
         raise UsageError(f"no graph at {path}; run `graphkb build` first or give one with --graph FILE")
-    ext = os.path.splitext(path)[1].lstrip(".").lower() or "ttl"
-    fmt = ox.RdfFormat.from_extension(ext) or ox.RdfFormat.TURTLE
+    fmt = graph_format(path)
     try:
         if persist:
             from .querystore import open_persisted
@@ -197,25 +202,35 @@ def plain(term):
     return term.value if hasattr(term, "value") else str(term)
 
 
-def _execute(store: ox.Store, query: str, params: dict) -> tuple[str, bytes]:
-    """Run ``query``; the result as (kind, bytes): SPARQL results JSON, or N-Triples for a graph."""
+def _execute(store: ox.Store, query: str, params: dict) -> QueryResult:
+    """Run ``query`` and read its whole result (pyoxigraph evaluates while the solutions are read)."""
     subs = {ox.Variable(k): v for k, v in params.items()}
     res = store.query(query, prefixes=PREFIXES, substitutions=subs or None)
     if isinstance(res, ox.QueryBoolean):
-        return "ask", res.serialize(format=RESULTS_JSON)
+        return QueryResult("ask", boolean=bool(res))
     if isinstance(res, ox.QuerySolutions):
-        return "select", res.serialize(format=RESULTS_JSON)
-    return "graph", ox.serialize(res, format=ox.RdfFormat.N_TRIPLES)
+        # Oxigraph substitutes only projected variables, so saved queries project their parameters;
+        # those columns repeat what the caller gave and are left out.
+        variables = [v.value for v in res.variables if v.value not in params]
+        return QueryResult("select", variables=variables, rows=[tuple(sol[v] for v in variables) for sol in res])
+    return QueryResult("graph", triples=list(res))
 
 
-def _run_with_limit(store, query, params, timeout: float) -> tuple[str, bytes]:
-    """``_execute`` in a daemon thread, waited for ``timeout`` seconds.
+def _failure(message: str) -> str:
+    hint = " (a --param binds only a variable the query SELECTs)" if "projection" in message else ""
+    return f"the query failed: {message}{hint}"
 
-    pyoxigraph releases the GIL while it evaluates, so this thread waits on time.  It cannot cancel a
-    query: one past its limit is abandoned (it runs on in its daemon thread until it ends, or until the
-    process exits, as ``graphkb query`` does at once).  A forked child could be killed instead, but a
-    child evaluates 2-3x slower than the process that loaded the store (measured: 2.7 s -> 6.4 s on a
-    90k-post graph), since its first reads of the store's pages are copy-on-write faults."""
+
+def run_query(store: ox.Store, query: str, params: dict | None = None, timeout: float | None = None) -> QueryResult:
+    """Run a SPARQL query on ``store``; QueryError when it does not parse, fails or passes ``timeout`` seconds.
+
+    The query runs in a daemon thread, waited for ``timeout`` seconds (no limit when None): pyoxigraph
+    releases the GIL while it evaluates, so the wait keeps time.  It cannot cancel a query: one past its
+    limit is abandoned (it runs on in its thread until it ends, or until the process exits, as ``graphkb
+    query`` does at once).  A forked child could be killed instead, but a child evaluates 2-3x slower than
+    the process that loaded the store (measured: 2.7 s -> 6.4 s on a 90k-post graph), since its first
+    reads of the store's pages are copy-on-write faults."""
+    params = params or {}
     box: dict = {}
 
     def work() -> None:
@@ -228,7 +243,7 @@ def _run_with_limit(store, query, params, timeout: float) -> tuple[str, bytes]:
 
     thread = threading.Thread(target=work, name="graphkb-query", daemon=True)
     thread.start()
-    thread.join(timeout)
+    thread.join(timeout or None)
     if thread.is_alive():
         raise QueryError(f"the query ran longer than {timeout:g} s and was stopped; "
                          "narrow it (LIMIT, a --param) or raise --timeout")
@@ -237,34 +252,6 @@ def _run_with_limit(store, query, params, timeout: float) -> tuple[str, bytes]:
     if "error" in box:
         raise QueryError(_failure(box["error"]))
     return box["ok"]
-
-
-def _failure(message: str) -> str:
-    hint = " (a --param binds only a variable the query SELECTs)" if "projection" in message else ""
-    return f"the query failed: {message}{hint}"
-
-
-def run_query(store: ox.Store, query: str, params: dict | None = None, timeout: float | None = None) -> QueryResult:
-    """Run a SPARQL query on ``store``; QueryError when it does not parse, fails or passes ``timeout`` seconds."""
-    params = params or {}
-    if timeout:
-        kind, data = _run_with_limit(store, query, params, timeout)
-    else:
-        try:
-            kind, data = _execute(store, query, params)
-        except SyntaxError as e:
-            raise QueryError(f"the query does not parse: {e}") from None
-        except (OSError, RuntimeError) as e:
-            raise QueryError(_failure(f"{type(e).__name__}: {e}")) from None
-    if kind == "graph":
-        return QueryResult("graph", triples=list(ox.parse(data, ox.RdfFormat.N_TRIPLES)))
-    parsed = ox.parse_query_results(data, RESULTS_JSON)
-    if kind == "ask":
-        return QueryResult("ask", boolean=bool(parsed))
-    # Oxigraph substitutes only projected variables, so saved queries project their parameters;
-    # those columns repeat what the caller gave and are left out.
-    variables = [v.value for v in parsed.variables if v.value not in params]
-    return QueryResult("select", variables=variables, rows=[tuple(sol[v] for v in variables) for sol in parsed])
 
 
 def check_params(saved: SavedQuery | None, params: dict) -> None:
