@@ -43,8 +43,9 @@ def output_lock(out_dir: str):
 
 def cache_path(out_dir: str) -> str:
     """Where the extraction cache lives: ``$GRAPHKB_CACHE_DIR`` or a hidden folder of the output folder."""
-    root = os.environ.get("GRAPHKB_CACHE_DIR") or os.path.join(out_dir, ".graphkb-cache")
-    return os.path.join(root, "extract.sqlite")
+    from .cache import cache_root
+
+    return os.path.join(cache_root(out_dir), "extract.sqlite")
 
 
 OUTPUT_NAMES = ("report.json", "aliases.tsv")  # besides the exporters' files

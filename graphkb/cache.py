@@ -15,6 +15,12 @@ from collections.abc import Iterable, Mapping
 SCHEMA_VERSION = 1
 
 
+def cache_root(folder: str) -> str:
+    """Where graphkb keeps what it can rebuild for the outputs in ``folder`` (the extraction cache, query
+    stores): ``$GRAPHKB_CACHE_DIR``, or the hidden folder ``.graphkb-cache`` inside ``folder``."""
+    return os.environ.get("GRAPHKB_CACHE_DIR") or os.path.join(folder, ".graphkb-cache")
+
+
 def body_hash(body: str) -> str:
     return hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 

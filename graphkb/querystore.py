@@ -25,8 +25,9 @@ _COMPLETE = "graphkb-complete"
 
 def store_root(graph_path: str) -> str:
     """Where stores for ``graph_path`` live: ``$GRAPHKB_CACHE_DIR`` or ``.graphkb-cache`` beside the graph."""
-    return os.environ.get("GRAPHKB_CACHE_DIR") or os.path.join(os.path.dirname(os.path.abspath(graph_path)),
-                                                              ".graphkb-cache")
+    from .cache import cache_root
+
+    return cache_root(os.path.dirname(os.path.abspath(graph_path)))
 
 
 def _names(graph_path: str) -> tuple[str, str]:

@@ -117,13 +117,11 @@ class Server:
         return self
 
     def _persisted_store(self) -> str | None:
-        import pyoxigraph as ox
-
+        from .query import graph_format
         from .querystore import persisted_folder
 
-        ext = os.path.splitext(self.graph)[1].lstrip(".").lower() or "ttl"
         try:
-            return persisted_folder(self.graph, ox.RdfFormat.from_extension(ext) or ox.RdfFormat.TURTLE)
+            return persisted_folder(self.graph, graph_format(self.graph))
         except (SyntaxError, ValueError) as e:
             raise GraphKBError(f"Oxigraph could not load {self.graph}: {e}") from None
 
