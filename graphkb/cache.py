@@ -12,7 +12,7 @@ import pickle
 import sqlite3
 from collections.abc import Iterable, Mapping
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: namespaces first:/concepts:/cites: (1 had aliases:/text:)
 
 
 def cache_root(folder: str) -> str:
@@ -76,6 +76,12 @@ class ExtractionCache:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany("DELETE FROM entries WHERE ns=? AND k=?", [(ns, k) for k in stale])
             self.db.execute("COMMIT")
+
+    def retain(self, ns: str, keys: Iterable[str]) -> None:
+        """Keep, of the namespaces of ``ns``'s kind (the part before its first ':'), only ``ns``'s entries
+        under ``keys``: other code versions, concept bases or corpora, and posts since deleted or edited."""
+        self.prune(ns, keys)
+        self.drop_other_namespaces({ns}, prefix=ns.split(":", 1)[0] + ":")
 
     def close(self) -> None:
         self.db.close()

@@ -112,12 +112,8 @@ def extract_corpus(posts: list[Post], base_loader: Callable[[list], tuple], *, c
                               meanwhile=(lambda: meanwhile(refs)) if meanwhile else None)
         notify("extract", len(posts), len(posts))
         if cache is not None:
-            cache.prune(f"first:{EXTRACTOR_VERSION}", texts)
-            cache.prune(f"concepts:{fp}", texts)
-            cache.drop_other_namespaces({f"first:{EXTRACTOR_VERSION}"}, prefix="first:")
-            cache.drop_other_namespaces({f"concepts:{fp}"}, prefix="concepts:")
-            cache.drop_other_namespaces(set(), prefix="aliases:")  # the layout of graphkb 0.1's first builds
-            cache.drop_other_namespaces(set(), prefix="text:")
+            cache.retain(f"first:{EXTRACTOR_VERSION}", texts)
+            cache.retain(f"concepts:{fp}", texts)
     finally:
         _STATE.clear()
         if cache is not None:

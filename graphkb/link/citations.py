@@ -331,8 +331,7 @@ def _resolve(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cac
             problems += done[1]
         if cache is not None:
             cache.put_many(ns, fresh)
-            cache.prune(ns, keys.values())
-            cache.drop_other_namespaces({ns}, prefix="cites:")
+            cache.retain(ns, keys.values())
     finally:
         if cache is not None:
             cache.close()
