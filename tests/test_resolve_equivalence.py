@@ -7,7 +7,6 @@ that live for one resolution.
 """
 from __future__ import annotations
 
-import difflib
 import random
 import re
 import unicodedata
@@ -86,7 +85,7 @@ def _parts_plain(title):
 
 
 def _approximate_plain(index: T.TitleIndex, cited: str, k: str):
-    """The approximate matcher before marker sets, shape records and early exits."""
+    """The approximate matcher's candidate shortlist before marker sets, shape records and early exits."""
     grams = T._bigrams(k)
     need = len(grams) / 2
     pool: set[str] = set()
@@ -102,23 +101,7 @@ def _approximate_plain(index: T.TitleIndex, cited: str, k: str):
     shortlist = [pk for pk in pool
                  if lo <= len(index.keys[pk]) <= hi and T.markers(index.titles[pk]) == want
                  and len(grams & {index.keys[pk][i:i + 2] for i in range(len(index.keys[pk]) - 1)}) >= need]
-    scored = []
-    for pk in sorted(shortlist):
-        sm = difflib.SequenceMatcher(None, k, index.keys[pk], autojunk=False)
-        floor = index.MIN_RATIO - index.MARGIN
-        if sm.real_quick_ratio() < floor or sm.quick_ratio() < floor:
-            continue
-        scored.append((sm.ratio(), pk))
-    scored.sort(reverse=True)
-    if not scored or scored[0][0] < index.MIN_RATIO:
-        return None
-    best, pk = scored[0]
-    if len(scored) > 1 and scored[1][0] > best - index.MARGIN:
-        return None
-    other = index.keys[pk]
-    if k in other or (best < index.TYPO_RATIO and not T._subsequence(k, other)):
-        return None
-    return T.Match(pk, "approximate")
+    return index._winner(k, shortlist)  # scoring the shortlist did not change: shared
 
 
 def _corpus(rng: random.Random, n: int) -> list[str]:

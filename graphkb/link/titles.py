@@ -360,6 +360,10 @@ class TitleIndex:
         post_grams = self.post_grams
         shortlist = [pk for pk in pool
                      if lo <= (shape := post_grams[pk])[0] <= hi and len(grams.intersection(shape[1])) >= need]
+        return self._winner(k, shortlist)
+
+    def _winner(self, k: str, shortlist: Iterable[str]) -> Match | None:
+        """The post of ``shortlist`` whose title key is clearly the closest to ``k``, if it is close enough."""
         scored = []
         for pk in sorted(shortlist):
             sm = difflib.SequenceMatcher(None, k, self.keys[pk], autojunk=False)
