@@ -6,8 +6,9 @@ browser draws at once instead of simulating physics.
 """
 from __future__ import annotations
 
+import contextlib
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
@@ -70,14 +71,11 @@ def communities(g: nx.DiGraph, nodes: Iterable[str] | None = None, seed: int = 0
     if u.number_of_edges():
         import igraph as ig
 
-        # igraph's Louvain (C): ~0.05 s on 4,000 nodes where networkx's took ~1.5 s; same seeded-generator care as layout
+        # igraph's Louvain (C): ~0.05 s on 4,000 nodes where networkx's took ~1.5 s
         index = {v: i for i, v in enumerate(nodes)}
         ig_graph = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in u.edges()])
-        ig.set_random_number_generator(random.Random(seed))
-        try:
+        with _seeded(seed):
             membership = ig_graph.community_multilevel().membership
-        finally:
-            ig.set_random_number_generator(random)
         groups: dict[int, list[str]] = {}
         for v, c in zip(nodes, membership):
             groups.setdefault(c, []).append(v)
@@ -86,6 +84,18 @@ def communities(g: nx.DiGraph, nodes: Iterable[str] | None = None, seed: int = 0
         parts = [{n} for n in nodes]
     parts = sorted((sorted(p) for p in parts), key=lambda p: (-len(p), p[0]))
     return {n: i for i, p in enumerate(parts) for n in p}
+
+
+@contextlib.contextmanager
+def _seeded(seed: int) -> Iterator[None]:
+    """igraph draws from a process-wide generator: a seeded one inside this, then igraph's default again."""
+    import igraph as ig
+
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        yield
+    finally:
+        ig.set_random_number_generator(random)
 
 
 def _component_layout(u: nx.Graph, order: list[str], seed: int, iterations: int) -> dict[str, tuple[float, float]]:
@@ -101,13 +111,9 @@ def _component_layout(u: nx.Graph, order: list[str], seed: int, iterations: int)
     ig_graph = ig.Graph(n=n, edges=[(index[a], index[b]) for a in order for b in adj[a] if a < b])
     rnd = random.Random(seed)
     start = [[rnd.uniform(-1.0, 1.0) * n ** 0.5, rnd.uniform(-1.0, 1.0) * n ** 0.5] for _ in range(n)]
-    # igraph draws from a process-wide generator: give it a seeded one for this call, then restore its default
-    ig.set_random_number_generator(random.Random(seed))
-    try:
+    with _seeded(seed):
         coords = ig_graph.layout_fruchterman_reingold(niter=iterations, seed=start,
                                                       grid="grid" if n > 1000 else "nogrid").coords
-    finally:
-        ig.set_random_number_generator(random)
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
     extent = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
