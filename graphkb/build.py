@@ -134,21 +134,52 @@ def _run_exports(g, jobs: list[tuple[str, str]], notify: Progress | None = None,
     return counts
 
 
+def _exports_then_help(g, jobs: list[tuple[str, str]], share) -> tuple[dict[str, int | None], dict | None]:
+    """In the forked child: every job given, then its share of the writer's file (``share``, if any)."""
+    counts = _run_exports(g, jobs)
+    return counts, (share.help(g) if share is not None else None)
+
+
 def _export(g, formats: Sequence[str], out_dir: str, staging: "_Staging", notify: Progress) -> dict[str, int | None]:
-    """Write every format to its staged path.  On a large graph with two cores the first format (Turtle) is
-    written here while a forked child writes the others (the HTML): they share nothing but the graph."""
+    """Write every format to its staged path.  On a large graph with two cores a forked child writes every
+    format but the first (the HTML) while this process writes the first (Turtle); then the child helps
+    with the first, taking blocks of nodes from its end (``SharedWrite``).  They share nothing but the graph."""
     from .runtime import Forked, can_fork, workers
 
     jobs = [(fmt, staging.path(os.path.join(out_dir, get_exporter(fmt).filename))) for fmt in formats]
-    if len(jobs) < 2 or workers() < 2 or not can_fork() or g.number_of_nodes() + g.number_of_edges() < PARALLEL_EXPORT_MIN:
+    fmt, path = jobs[0]
+    shareable = fmt in ("turtle", "nt")
+    if (len(jobs) < 2 and not shareable) or workers() < 2 or not can_fork() \
+            or g.number_of_nodes() + g.number_of_edges() < PARALLEL_EXPORT_MIN:
         return _run_exports(g, jobs, notify, len(jobs))
-    child = Forked(_run_exports, g, jobs[1:])
+    share = None
+    if shareable:
+        from .export.turtle import SharedWrite
+
+        share = SharedWrite(g, path, fmt)
+    child = Forked(_exports_then_help, g, jobs[1:], share)
+    others: dict[str, int | None] = {}
+
+    def helper_part() -> dict | None:
+        counts, part = child.result()
+        others.update(counts)
+        return part
+
     try:
-        counts = _run_exports(g, jobs[:1], notify, len(jobs))
-        counts.update(child.result())
+        if share is not None:
+            from .export.turtle import write_rdf
+
+            share.helper_part = helper_part
+            counts = {fmt: write_rdf(g, path, fmt, share)}
+        else:
+            counts = _run_exports(g, jobs[:1])
+            helper_part()
     except BaseException:
         child.cancel()
+        if share is not None:
+            share.discard()
         raise
+    counts.update(others)
     notify("export", len(jobs), len(jobs))
     return counts
 

@@ -10,7 +10,7 @@ Triples come out sorted and blank nodes are named from their subject and positio
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import chain
 
 import networkx as nx
@@ -253,19 +253,36 @@ def _node_triples(n: str, a: dict, g: nx.DiGraph, shared: dict, detail: bool = F
     return out
 
 
-def triple_chunks(g: nx.DiGraph) -> Iterator[list[ox.Triple]]:
-    """The triples of :func:`triples` in lists, one per node (and one for the shared subjects)."""
-    shared: dict[tuple, None] = {}  # named subjects written for several nodes (authors), once each
+def head_chunk(g: nx.DiGraph) -> list[ox.Triple]:
+    """The concept scheme's triples (none when the graph has no concept): written before every node."""
+    if not any(a.get("kind") == "concept" for a in g._node.values()):
+        return []
+    scheme = _n(CONCEPT_SCHEME_IRI)
+    return [ox.Triple(scheme, R_.type, K_.ConceptScheme),
+            ox.Triple(scheme, K_.prefLabel, _lit("graphkb 概念表", lang="zh")),
+            ox.Triple(scheme, K_.prefLabel, _lit("graphkb concept scheme", lang="en"))]
+
+
+def node_chunks(g: nx.DiGraph, nodes: Iterable[str], shared: dict[tuple, None]) -> Iterator[list[ox.Triple]]:
+    """The triples of each of ``nodes`` (in the order given), one list per node; named subjects written for
+    several nodes (authors) are collected in ``shared`` instead, for :func:`shared_chunk`."""
     detail = bool(g.graph.get("mention_detail"))
-    if any(a.get("kind") == "concept" for _, a in g.nodes(data=True)):
-        scheme = _n(CONCEPT_SCHEME_IRI)
-        yield [ox.Triple(scheme, R_.type, K_.ConceptScheme),
-               ox.Triple(scheme, K_.prefLabel, _lit("graphkb 概念表", lang="zh")),
-               ox.Triple(scheme, K_.prefLabel, _lit("graphkb concept scheme", lang="en"))]
-    nodes = g._node
-    for n in sorted(nodes):
-        yield _node_triples(n, nodes[n], g, shared, detail)
-    yield [ox.Triple(*t) for t in sorted(shared, key=lambda t: (t[0].value, t[1].value))]
+    attrs = g._node
+    for n in nodes:
+        yield _node_triples(n, attrs[n], g, shared, detail)
+
+
+def shared_chunk(shared: Iterable[tuple]) -> list[ox.Triple]:
+    """The shared subjects' triples, once each, sorted: written after every node."""
+    return [ox.Triple(*t) for t in sorted(set(shared), key=lambda t: (t[0].value, t[1].value, str(t[2])))]
+
+
+def triple_chunks(g: nx.DiGraph) -> Iterator[list[ox.Triple]]:
+    """The triples of :func:`triples` in lists: the head, one per node, then the shared subjects'."""
+    shared: dict[tuple, None] = {}
+    yield head_chunk(g)
+    yield from node_chunks(g, sorted(g._node), shared)
+    yield shared_chunk(shared)
 
 
 def triples(g: nx.DiGraph) -> Iterator[ox.Triple]:
