@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from itertools import chain
 
@@ -72,17 +71,19 @@ class SharedWrite:
         return self.nodes[i * BLOCK_NODES:(i + 1) * BLOCK_NODES]
 
     def help(self, g: nx.DiGraph) -> dict:
-        """In the helper: serialise blocks from the back until the writer meets them; write them in order."""
-        header, parts, shared, count = _header(self.fmt), [], {}, 0
-        while (nodes := self.claim(front=False)) is not None:
-            chunks = list(node_chunks(g, nodes, shared))
-            count += sum(map(len, chunks))
-            data = _serialize(chain.from_iterable(chunks), self.fmt)
-            parts.append(data[len(header):] if data.startswith(header) else data)
+        """In the helper: serialise blocks from the back until the writer meets them.  Each block goes to
+        ``tail_path`` as it is made (last block first), so the helper holds one block at a time; the writer
+        copies them back in order from their ``sizes``."""
+        header, sizes, shared, count = _header(self.fmt), [], {}, 0
         with open(self.tail_path, "wb") as fh:
-            for data in reversed(parts):
+            while (nodes := self.claim(front=False)) is not None:
+                chunks = list(node_chunks(g, nodes, shared))
+                count += sum(map(len, chunks))
+                data = _serialize(chain.from_iterable(chunks), self.fmt)
+                data = data[len(header):] if data.startswith(header) else data
                 fh.write(data)
-        return {"count": count, "shared": list(shared)}
+                sizes.append(len(data))
+        return {"count": count, "shared": list(shared), "sizes": sizes}
 
     def discard(self) -> None:
         with contextlib.suppress(FileNotFoundError):
@@ -109,13 +110,15 @@ def _shared_write(g: nx.DiGraph, fh, share: SharedWrite) -> int:
     has_header = count[0] > 0  # Oxigraph wrote the header with the first triple
     try:
         part = share.helper_part()  # the helper has written its blocks when it returns
-        with open(share.tail_path, "rb") as tail:
-            first = tail.read(1)
-            if first and not has_header:
-                fh.write(header)
-                has_header = True
-            fh.write(first)
-            shutil.copyfileobj(tail, fh, 1 << 20)
+        if any(part["sizes"]) and not has_header:
+            fh.write(header)
+            has_header = True
+        with open(share.tail_path, "rb") as tail:  # the helper's blocks, last first: copied back in order
+            end = sum(part["sizes"])
+            for size in reversed(part["sizes"]):  # the block written last is the file's end, and comes first
+                end -= size
+                tail.seek(end)
+                fh.write(tail.read(size))
     finally:
         share.discard()
     last = shared_chunk(chain(shared, part["shared"]))
