@@ -120,6 +120,7 @@ def assemble(posts: list[Post], extractions: Mapping[str, Extraction] | None = N
                 g.add_edge(c.iri, concepts[b].iri, kind="broader")
 
     works: dict[tuple[str, str], str] = {}  # (kind, name) -> work IRI: one work is cited by many posts
+    succ, pred = g._succ, g._pred
     for cit in citations:
         src = iris.get(cit.source)
         if src is None:
@@ -137,15 +138,19 @@ def assemble(posts: list[Post], extractions: Mapping[str, Extraction] | None = N
                            confidence=cit.confidence)
         if target == src:
             continue
-        data = g._succ[src].get(target)
+        out = succ[src]
+        data = out.get(target)
         ev = {"text": cit.ref.text, "form": cit.ref.form, "start": cit.ref.start, "sentence": cit.ref.sentence,
               "kind": cit.kind, "confidence": cit.confidence, "reason": cit.reason}
         if data and data.get("kind") == "cites":
             data["evidence"].append(ev)
+            continue
+        if data is None:  # a new edge between existing nodes: straight into the adjacency, as _add_mentions
+            out[target] = pred[target][src] = {"kind": "cites", "evidence": [ev]}
         else:
             g.add_edge(src, target, kind="cites", evidence=[ev])
-            node = g._node[target]
-            node["cited_by"] = node.get("cited_by", 0) + 1  # distinct citing posts: one edge per pair
+        node = g._node[target]
+        node["cited_by"] = node.get("cited_by", 0) + 1  # distinct citing posts: one edge per pair
 
     for key, name, position in series:
         if key not in iris:
