@@ -11,12 +11,16 @@ DOM with textContent only; links are made for http(s) URLs only.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import heapq
 import json
+import operator
 import os
 import re
 import unicodedata
 from collections.abc import Iterable
+from itertools import compress
 
 import networkx as nx
 
@@ -42,7 +46,8 @@ _UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
 
 def safe_json(value) -> str:
     """Compact JSON that cannot close a <script> element, open a comment, or break a JS string literal."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # check_circular=False: the same text without tracking every list and dict by id (data has no cycles)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
     return _UNSAFE.sub(lambda m: _ESCAPES.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
 
 
@@ -51,7 +56,16 @@ def _norm(text: str) -> str:
 
 
 def _clip(text: str | None, limit: int) -> str:
-    text = " ".join((text or "").split())
+    """``text`` with its whitespace runs made one space and its ends trimmed, cut to ``limit`` characters
+    (the last an ellipsis) when longer."""
+    text = text or ""
+    if len(text) > 4 * limit:
+        # a long text (a whole passage) is collapsed from a prefix when that is enough: collapsing a prefix
+        # gives a prefix of the collapsed whole, so when it is already longer than ``limit`` the cut is the same
+        head = " ".join(text[:4 * limit].split())
+        if len(head) > limit:
+            return head[:limit - 1] + "…"
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -67,44 +81,88 @@ def _labels(a: dict) -> list[str]:
 
 
 class _Refs:
-    """Names of other nodes for the side panel: [page index or -1 when not drawn, label, count or None]."""
+    """Names of other nodes for the side panel: [page index or -1 when not drawn, label, count or None].
 
-    def __init__(self, g: nx.DiGraph, index: dict[str, int], rank: dict[str, float]):
-        self.g, self.index, self.rank = g, index, rank
+    ``order`` is every node of ``g`` from most to least central (``measures.ranked``): a node's place in
+    it is an int that sorts exactly as the key (-PageRank, IRI) does, so a list is ranked by comparing
+    ints made in C (``map(place.__getitem__, ...)``) instead of calling a key function per item."""
+
+    def __init__(self, g: nx.DiGraph, index: dict[str, int], order: list[str]):
+        self.g, self.index, self.order = g, index, order
+        self.place = {n: i for i, n in enumerate(order)}
         self._names: dict[str, str] = {}  # a node is named in many panels: clip its label once
 
-    def one(self, node: str, count: int | None = None) -> list:
+    def name(self, node: str) -> str:
         name = self._names.get(node)
         if name is None:
             name = self._names[node] = _clip(self.g._node[node].get("label") or node, 120)
-        return [self.index.get(node, -1), name, count]
+        return name
 
-    def many(self, items: Iterable[tuple[str, int | None]], by_count: bool = False) -> dict:
-        items = list(items)
-        rank = self.rank
-        if by_count:
-            top = heapq.nsmallest(LIST_ITEMS, items, key=lambda it: (-(it[1] or 0), -rank.get(it[0], 0.0), it[0]))
-        else:
-            top = heapq.nsmallest(LIST_ITEMS, items, key=lambda it: (-rank.get(it[0], 0.0), it[0]))
-        # the first few of a concept's thousands of posts: a heap, not a sort of them all
-        return {"items": [self.one(n, c) for n, c in top], "more": max(len(items) - LIST_ITEMS, 0)}
+    def one(self, node: str, count: int | None = None) -> list:
+        return [self.index.get(node, -1), self.name(node), count]
+
+    def many(self, nodes: list[str], values: list | None = None, by_count: bool = False) -> dict:
+        """The first LIST_ITEMS of ``nodes`` (distinct) and how many more, each with its value from
+        ``values`` (a count or a position; None when not given).  Most central first, or with
+        ``by_count`` highest value first (None as 0), then most central.
+
+        The first few of a concept's thousands of posts: a heap (nsmallest) of keys compared in C (ints, or
+        tuples made by zip), not a sort of them all nor a key function called per item; places are
+        distinct, so a tuple's trailing value is never compared.  nsmallest just sorts a short list."""
+        more = max(len(nodes) - LIST_ITEMS, 0)
+        order, place = self.order, self.place.__getitem__
+        if values is None:
+            top = heapq.nsmallest(LIST_ITEMS, list(map(place, nodes)))
+            return {"items": [self.one(order[k]) for k in top], "more": more}
+        if not by_count:
+            top = heapq.nsmallest(LIST_ITEMS, list(zip(map(place, nodes), values)))
+            return {"items": [self.one(order[k], c) for k, c in top], "more": more}
+        top = heapq.nsmallest(LIST_ITEMS, list(zip([-(c or 0) for c in values], map(place, nodes), values)))
+        return {"items": [self.one(order[k], c) for _, k, c in top], "more": more}
 
 
-def _edges(g: nx.DiGraph, node: str, kind: str, out: bool = True) -> list[tuple[str, dict]]:
-    adj = g._succ[node] if out else g._pred[node]  # the adjacency dict itself: out_edges/in_edges views cost ~4x
-    return [(other, d) for other, d in adj.items() if d.get("kind") == kind]
+class _Edges:
+    """One node's out- (or in-) edges, by kind, each list in adjacency order.
+
+    Each edge's kind is read once here, not once per kind asked for: a concept has tens of thousands of
+    incoming mentions, whose data, spread over memory, costs more to reach than anything done with it.
+    Selecting by kind then works on that list and the adjacency dict's keys, in C (compress), with no
+    (other, data) tuple per edge."""
+
+    __slots__ = ("adj", "kinds")
+
+    def __init__(self, g: nx.DiGraph, node: str, out: bool = True):
+        self.adj = g._succ[node] if out else g._pred[node]  # the adjacency dict itself: edge views cost ~4x
+        self.kinds = [d.get("kind") for d in self.adj.values()]
+
+    def _of(self, kind: str) -> list[bool]:
+        return [k == kind for k in self.kinds]
+
+    def others(self, kind: str) -> list[str]:
+        """The other ends of the edges of ``kind``."""
+        return list(compress(self.adj, self._of(kind)))
+
+    def values(self, kind: str, key: str) -> list:
+        """``d.get(key)`` of the same edges, in the same order."""
+        return [d.get(key) for d in compress(self.adj.values(), self._of(kind))]
+
+    def pairs(self, kind: str) -> list[tuple[str, dict]]:
+        """(other end, data) of the same edges."""
+        return list(compress(self.adj.items(), self._of(kind)))
 
 
-def _evidence(g: nx.DiGraph, pairs: Iterable[tuple[str, dict]]) -> list[list[str]]:
+def _evidence(refs: _Refs, pairs: list[tuple[str, dict]]) -> list[list[str]]:
     """[cited or citing name, sentence] for citation edges, first sentences first, deduplicated."""
     out, seen = [], set()
-    for other, d in sorted(pairs, key=lambda p: p[0]):
+    for other, d in sorted(pairs, key=operator.itemgetter(0)):
         for ev in d.get("evidence") or ():
             sentence = _clip(ev.get("sentence") or ev.get("text"), TEXT_CHARS)
             if sentence and sentence not in seen:
                 seen.add(sentence)
-                out.append([_clip(g.nodes[other].get("label") or other, 120), sentence])
-    return out[:EVIDENCE_ITEMS]
+                out.append([refs.name(other), sentence])
+                if len(out) == EVIDENCE_ITEMS:  # the rest would be cut off
+                    return out
+    return out
 
 
 def _info(g: nx.DiGraph, node: str, refs: _Refs) -> dict:
@@ -119,49 +177,73 @@ def _info(g: nx.DiGraph, node: str, refs: _Refs) -> dict:
         if url:
             info["url"] = url
             info["href"] = safe_http_url(url)  # None: shown as text, never as a link
-        mentions = _edges(g, node, "mentions")
-        cites = _edges(g, node, "cites")
-        cited_by = [(u, d) for u, d in _edges(g, node, "cites", out=False) if g.nodes[u].get("kind") == "post"]
-        info["concepts"] = refs.many(((v, d.get("count")) for v, d in mentions), by_count=True)
-        info["cites"] = refs.many((v, None) for v, _ in cites)
-        info["cited_by"] = refs.many((u, None) for u, _ in cited_by)
-        info["series"] = refs.many((v, d.get("position")) for v, d in _edges(g, node, "partOf"))
-        info["evidence"] = _evidence(g, cites)
+        out, into = _Edges(g, node), _Edges(g, node, out=False)
+        cites = out.pairs("cites")
+        nodes = g._node
+        info["concepts"] = refs.many(out.others("mentions"), out.values("mentions", "count"), by_count=True)
+        info["cites"] = refs.many([v for v, _ in cites])
+        info["cited_by"] = refs.many([u for u in into.others("cites") if nodes[u].get("kind") == "post"])
+        info["series"] = refs.many(out.others("partOf"), out.values("partOf", "position"))
+        info["evidence"] = _evidence(refs, cites)
     elif kind == "concept":
         info.update(title=a.get("label") or "", pref=[list(p) for p in a.get("pref") or ()],
                     alt=[list(p) for p in a.get("alt") or ()], discovered=bool(a.get("discovered")),
                     definition=_clip(a.get("definition"), TEXT_CHARS) or None,
                     evidence_text=_clip(a.get("evidence"), TEXT_CHARS) or None)
-        info["broader"] = refs.many((v, None) for v, _ in _edges(g, node, "broader"))
-        info["narrower"] = refs.many((u, None) for u, _ in _edges(g, node, "broader", out=False))
-        info["mentioned_in"] = refs.many(((u, d.get("count")) for u, d in _edges(g, node, "mentions", out=False)),
-                                         by_count=True)
+        out, into = _Edges(g, node), _Edges(g, node, out=False)
+        info["broader"] = refs.many(out.others("broader"))
+        info["narrower"] = refs.many(into.others("broader"))
+        info["mentioned_in"] = refs.many(into.others("mentions"), into.values("mentions", "count"), by_count=True)
     elif kind == "work":
-        cited_by = _edges(g, node, "cites", out=False)
+        cited_by = _Edges(g, node, out=False).pairs("cites")
         info.update(title=a.get("name") or a.get("label") or "", work_kind=a.get("work_kind"),
                     confidence=a.get("confidence"))
-        info["cited_by"] = refs.many((u, None) for u, _ in cited_by)
-        info["evidence"] = _evidence(g, cited_by)
+        info["cited_by"] = refs.many([u for u, _ in cited_by])
+        info["evidence"] = _evidence(refs, cited_by)
     else:
-        members = _edges(g, node, "partOf", out=False)
         info.update(title=a.get("name") or a.get("label") or "")
-        ordered = sorted(members, key=lambda m: (m[1].get("position") is None, m[1].get("position") or 0, m[0]))
-        info["members"] = {"items": [refs.one(u, d.get("position")) for u, d in ordered[:LIST_ITEMS]],
+        into = _Edges(g, node, out=False)
+        members = zip(into.values("partOf", "position"), into.others("partOf"))
+        ordered = sorted(members, key=lambda m: (m[0] is None, m[0] or 0, m[1]))
+        info["members"] = {"items": [refs.one(u, position) for position, u in ordered[:LIST_ITEMS]],
                            "more": max(len(ordered) - LIST_ITEMS, 0)}
     return info
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off inside this (as it was before, after).
+
+    The page data is a few hundred thousand small lists and dicts that all stay alive; every so many
+    new containers the collector makes a full pass over every container in the process, the whole
+    graph included (~0.15 s each on a 320k-edge graph, 3-5 per page, more as the graph grows), and
+    finds nothing: none of it is garbage.  Reference counting still frees what is dropped meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def explorer_data(g: nx.DiGraph, limit: int = DEFAULT_LIMIT, seed: int = 0, first_edges: int = FIRST_EDGES,
                   edge_limit: int = EDGE_LIMIT) -> dict:
     """Everything the page draws, as plain JSON-ready data: nodes, edges, side-panel details, counts."""
+    with _collector_paused():
+        return _explorer_data(g, limit, seed, first_edges, edge_limit)
+
+
+def _explorer_data(g: nx.DiGraph, limit: int, seed: int, first_edges: int, edge_limit: int) -> dict:
     rank = measures.pagerank(g)
-    shown = measures.central_nodes(g, limit, rank)
+    ranked = measures.ranked(g, rank)  # every node, most central first: the side panel's lists go by it too
+    shown = ranked[:max(limit, 0)]  # measures.central_nodes without sorting again
     index = {n: i for i, n in enumerate(shown)}
     among = measures.undirected(g, shown)  # the links among the drawn nodes, built once for both measures
     pos = measures.layout(g, shown, seed=seed, among=among)
     community = measures.communities(g, shown, seed=seed, among=among)
     top = max((rank[n] for n in shown), default=1.0) or 1.0
-    refs = _Refs(g, index, rank)
+    refs = _Refs(g, index, ranked)
 
     nodes, info, search = [], [], []
     for n in shown:

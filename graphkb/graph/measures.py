@@ -49,13 +49,24 @@ def central_nodes(g: nx.DiGraph, limit: int, rank: dict[str, float] | None = Non
 
 
 def undirected(g: nx.DiGraph, nodes: Iterable[str]) -> nx.Graph:
-    """A simple undirected graph over ``nodes`` (in that order) with the edges among them, sorted."""
+    """A simple undirected graph over ``nodes`` (in that order) with the edges among them; each node's
+    neighbours in sorted order (the layout and Louvain read the edges in that order)."""
     nodes = list(nodes)
     keep = set(nodes)
+    succ, pred = g._succ, g._pred  # only the kept nodes' own adjacency, not every edge of the graph
     u = nx.Graph()
     u.add_nodes_from(nodes)
-    succ = g._succ  # only the kept nodes' own adjacency, not every edge of the graph
-    u.add_edges_from(sorted((a, b) if a < b else (b, a) for a in nodes for b in succ[a] if b in keep and a != b))
+    adj = u._adj
+    # filled directly rather than by add_edges_from (~2 us an edge in Python); the same graph: one data
+    # dict shared by both directions of an edge, the first of the two to be written making it
+    for a in nodes:
+        near = keep.intersection(succ[a])  # set operations in C
+        near.update(keep.intersection(pred[a]))
+        near.discard(a)
+        row = adj[a]
+        for b in sorted(near):
+            data = adj[b].get(a)
+            row[b] = {} if data is None else data
     return u
 
 
