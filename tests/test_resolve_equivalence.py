@@ -7,15 +7,20 @@ that live for one resolution.
 """
 from __future__ import annotations
 
+import functools
+import operator
 import random
 import re
 import unicodedata
+from collections import defaultdict
+from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from graphkb.extract.citations import extract_citations
 from graphkb.link import citations as C
+from graphkb.link import series as S
 from graphkb.link import titles as T
 from graphkb.link.citations import resolve_citations
 from graphkb.model import CitationRef, Post, Source
@@ -23,6 +28,17 @@ from graphkb.model import CitationRef, Post, Source
 
 def _title_key_plain(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKC", s).casefold() if not unicodedata.category(c)[0] in "PZC")
+
+
+def _is_latin_plain(title: str) -> bool:
+    return not any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in title)
+
+
+def test_resolve_is_latin_by_regex_on_every_code_point():
+    T.forget_strings()
+    for c in map(chr, range(0x110000)):
+        assert T.is_latin(f"ab{c}") == _is_latin_plain(f"ab{c}"), hex(ord(c))
+    T.forget_strings()
 
 
 def test_resolve_title_key_by_translate_on_every_code_point():
@@ -85,12 +101,13 @@ def _parts_plain(title):
 
 
 def _approximate_plain(index: T.TitleIndex, cited: str, k: str):
-    """The approximate matcher's candidate shortlist before marker sets, shape records and early exits."""
+    """The approximate matcher's candidate shortlist before marker sets, numbered posts, gram masks and early exits."""
     grams = T._bigrams(k)
     need = len(grams) / 2
     pool: set[str] = set()
-    for g in sorted(grams, key=lambda g: (len(index.grams.get(g, ())), g)):
-        posting = index.grams.get(g, ())
+    postings = {g: {index.ids[i] for i in index.grams.get(g, ())} for g in grams}  # the posts with each gram
+    for g in sorted(grams, key=lambda g: (len(postings[g]), g)):
+        posting = postings[g]
         if not posting:
             continue
         if len(pool) + len(posting) > index.POOL:
@@ -171,3 +188,148 @@ def test_resolve_string_caches_end_with_the_resolution():
     assert T.title_key.cache_info().currsize == 0 and T._parse_series.cache_info().currsize == 0
     T.title_key("预热的标题")  # caches filled outside a resolution do not change its answer
     assert resolve_citations(posts, refs) == first
+
+
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_resolve_gram_mask_bounds_the_shared_grams(a, b):
+    bits = T._GramBits()
+    ga, gb = T._bigrams(a), T._bigrams(b)
+    ma = functools.reduce(operator.or_, map(bits.__getitem__, ga), 0)
+    mb = functools.reduce(operator.or_, map(bits.__getitem__, gb), 0)
+    assert len(ga & gb) <= (ma & mb).bit_count() + len(ga) - ma.bit_count()
+
+
+def test_resolve_gram_mask_bound_on_crowded_bits():
+    class Few(T._GramBits):  # four bits for many grams: nearly every gram shares its bit
+        def __missing__(self, gram):
+            bit = self[gram] = 1 << (hash(gram) & 3)
+            return bit
+    rng = random.Random(5)
+    titles = _corpus(rng, 200)
+    for a, b in zip(titles, titles[1:]):
+        bits = Few()
+        ga, gb = T._bigrams(T.title_key(a)), T._bigrams(T.title_key(b))
+        ma = functools.reduce(operator.or_, map(bits.__getitem__, ga), 0)
+        mb = functools.reduce(operator.or_, map(bits.__getitem__, gb), 0)
+        assert len(ga & gb) <= (ma & mb).bit_count() + len(ga) - ma.bit_count()
+
+
+def _one_name_per_work_plain(citations: list[Citation]) -> list[Citation]:
+    """Printings of one title (full/half-width, spaces, nested marks) name one work: the commonest printing."""
+    forms: dict[tuple[str, str], dict[str, int]] = {}  # work -> printing -> count
+    work_of: list[tuple[str, str] | None] = []  # each citation's (kind, title key), computed once
+    for c in citations:
+        if c.target is None:
+            work = (c.kind, T.title_key(c.name))
+            printings = forms.setdefault(work, {})
+            printings[c.name] = printings.get(c.name, 0) + 1
+            work_of.append(work)
+        else:
+            work_of.append(None)
+    best = {k: min(v.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, v in forms.items()}
+    return [c if work is None or best[work] == c.name else replace(c, name=best[work])
+            for c, work in zip(citations, work_of)]
+
+
+def _citations(rng: random.Random, n: int) -> list:
+    names = ["随机矩阵漫谈（一）", "随机矩阵漫谈(一)", "随机矩阵 漫谈（一）", "Attention Is All You Need", "attention is all you need",
+             "《A》B", "〈A〉B", "梯度", "梯 度"]
+    ref = CitationRef("title", "x", 0, 1, "")
+    return [C.Citation(f"2021-01-0{rng.randint(1, 3)}|p", ref, rng.choice(["missing-post", "paper", "post"]),
+                       rng.choice([None, None, "2020-01-01|t"]), rng.choice(names)) for _ in range(n)]
+
+
+def test_resolve_one_name_per_work_as_before():
+    rng = random.Random(11)
+    for n in (0, 1, 5, 60, 400):
+        cits = _citations(rng, n)
+        assert C._one_name_per_work(cits) == _one_name_per_work_plain(cits)
+
+
+def _detect_series_plain(posts: Iterable[Post], cited_titles: Iterable[str] = ()) -> list[tuple[str, str, int | None]]:
+    """detect_series before prefix keys per title and distinct cited titles."""
+    posts = [p for p in posts if p.title]
+    # Post.key normalises the title on every access: once per post here (by identity, the posts are alive)
+    keys = {id(p): p.key for p in posts}
+    numbered: dict[str, list[tuple[Post, int | None]]] = defaultdict(list)
+    parts: dict[str, list[tuple[Post, int | None]]] = defaultdict(list)
+    names: dict[str, list[tuple[str, str]]] = defaultdict(list)  # key -> (date|key, printed name)
+    for p in posts:
+        st = T.parse_series(p.title)
+        if st is None:
+            continue
+        k = T.title_key(st.name)
+        (numbered if st.numbered else parts)[k].append((p, st.number))
+        names[k].append(((p.date or "") + keys[id(p)], T.nfkc(st.name)))
+    out: list[tuple[str, str, int | None]] = []
+
+    def name_of(k: str) -> str:
+        return min(names[k])[1]
+
+    taken: set[str] = set()
+    for k, members in numbered.items():
+        members = members + [(p, None) for p, _ in parts.pop(k, [])]
+        for p, n in members:
+            out.append((keys[id(p)], name_of(k), n))
+            taken.add(keys[id(p)])
+    for k, members in parts.items():
+        if len(members) < 2:
+            continue
+        for rank, (p, _) in enumerate(sorted(members, key=lambda m: (m[1], keys[id(m[0])])), start=1):
+            out.append((keys[id(p)], name_of(k), rank))
+            taken.add(keys[id(p)])
+
+    # each post joins the longest of its prefixes that another post (or a cited title) shares
+    rest = [p for p in posts if keys[id(p)] not in taken]
+    known = {T.title_key(p.title) for p in posts}
+    holders: dict[str, set[str]] = defaultdict(set)
+    outside: dict[str, set[str]] = defaultdict(set)  # cited titles the corpus lacks, by prefix
+    for t in [p.title for p in rest]:
+        for pre in S.title_prefixes(t):
+            holders[T.title_key(pre)].add(T.title_key(t))
+    for t in {t for t in cited_titles if T.title_key(t) not in known}:
+        for pre in S.title_prefixes(t):
+            holders[T.title_key(pre)].add(T.title_key(t))
+            outside[T.title_key(pre)].add(T.title_key(t))
+    prefixed: dict[str, list[Post]] = defaultdict(list)
+    for p in rest:
+        shared = [pre for pre in S.title_prefixes(p.title) if len(holders[T.title_key(pre)]) >= 2]
+        if shared:
+            k = T.title_key(shared[-1])
+            prefixed[k].append(p)
+            names[k].append(((p.date or "") + keys[id(p)], shared[-1]))
+    for k, members in prefixed.items():
+        if len(members) + len(outside[k]) < 2:
+            continue
+        dated = not outside[k] and all(p.date and not p.date.startswith("--") for p in members)
+        for i, p in enumerate(sorted(members, key=lambda p: (p.date or "", keys[id(p)])), start=1):
+            out.append((keys[id(p)], name_of(k), i if dated else None))
+    return sorted(out, key=lambda t: (t[1], t[2] if t[2] is not None else 10**6, t[0]))
+
+
+def test_resolve_detect_series_as_before():
+    rng = random.Random(13)
+    titles = _corpus(rng, 300) + [f"{p}之{q}" for p in ("细水长flow", "从动力学角度看优化算法", "Transformer升级之路")
+                                  for q in ("NICE", "RealNVP与Glow", "一个更直观的收敛分析", "2")] + ["模型:一", "模型:二", "孤立的标题"]
+    dates = ["2020-01-02", "2019-05-06", "--03-04", None]
+    posts = [Post(title=t, date=rng.choice(dates), body="", sources=(Source("x.md", 1),)) for t in titles]
+    cited = [t + "续" for t in rng.sample(titles, 40)] + ["细水长flow之Glow", "模型:三", "细水长flow之NICE"] * 3
+    T.forget_strings()
+    want = _detect_series_plain(posts, cited)
+    T.forget_strings()
+    assert S.detect_series(posts, iter(cited)) == want
+    assert S.detect_series(posts[:50], cited[:10]) == _detect_series_plain(posts[:50], cited[:10])
+
+
+def test_resolve_resolver_memo_per_cited_text_gives_a_fresh_resolver_answer():
+    rng = random.Random(17)
+    titles = _corpus(rng, 120)
+    bodies = [f"见《{rng.choice(titles)}》和《{v}》，以及论文《Attention Is All You Need》。笔者之前的文章《{rng.choice(titles)}续》"
+              for t in titles[:40] for v in _variants(rng, t)[:2]]
+    posts = [Post(title=t, date="2021-01-01", body=b, sources=(Source("x.md", 1),)) for t, b in zip(titles, bodies)]
+    refs = {p.key: extract_citations(p.body) for p in posts}
+    warm = C.Resolver(posts)
+    for source, rs in list(refs.items()) * 2:
+        for ref in rs:
+            if ref.form == "title":
+                assert warm.title(source, ref) == C.Resolver(posts).title(source, ref), ref.text

@@ -11,10 +11,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from operator import itemgetter
 
 from ..extract.citations import BLOG_HOSTS, CONTEXT_SEP, archive_id, arxiv_id
 from ..model import Citation, CitationRef, Post, Problem
-from .series import detect_series, title_prefixes
+from ..runtime import collector_paused
+from .series import detect_series, prefix_keys
 from .titles import TitleIndex, forget_strings, is_latin, nfkc, parse_series, title_key
 
 # Context cues, matched in the words before a reference (other 《titles》 there blanked out); the one
@@ -32,6 +34,8 @@ _BEFORE_CUES: list[tuple[str, str]] = [
     ("other", r"电影|影片|歌|课程|门课|的课|一节课|评测|比赛|竞赛|节目|游戏|纪录片|电视剧|动画|赛事|漫画|专辑"),
 ]
 _BEFORE = [(kind, re.compile(p)) for kind, p in _BEFORE_CUES]
+# Any of the cues: a scan that finds none of them spares the five (most contexts have no cue)
+_BEFORE_ANY = re.compile("|".join(f"(?:{p})" for _, p in _BEFORE_CUES))
 # Words that still hold for a title without Han characters in a blog whose own titles are Chinese:
 # such a title is not one of the blog's posts, and "文章" there is as likely a paper as a web page.
 _LATIN_KINDS = {"paper", "book", "other"}
@@ -61,10 +65,14 @@ _WEB = re.compile(r"^https?://", re.IGNORECASE)
 _ARCHIVE_PATH = re.compile(r"^archives/(\d+)$")
 
 
+_SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
+_QUERY = re.compile(r"[?#]")
+
+
 def _address(url: str) -> str:
     """A URL as an address to compare: no scheme, no www., no query, fragment or trailing slash; host in lower case."""
-    u = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip(), flags=re.IGNORECASE)
-    u = re.split(r"[?#]", u, maxsplit=1)[0].rstrip("/")
+    u = _SCHEME.sub("", url.strip())
+    u = _QUERY.split(u, maxsplit=1)[0].rstrip("/")
     host, _, rest = u.partition("/")
     return host.lower() + ("/" + rest if rest else "")
 
@@ -96,6 +104,8 @@ def context_kind(ref: CitationRef, latin: bool = False) -> tuple[str | None, str
         return _AFTER[int(m.lastgroup.removeprefix("after"))][0], m.group().strip()
     if not latin and "的" in before and (m := _OWNER.search(before)):  # (_OWNER needs a 的)
         return "article", m.group().strip()
+    if not latin and _BEFORE_ANY.search(before) is None:
+        return None, ""
     best: tuple[int, int, str, str] | None = None
     for kind, rx in _BEFORE:
         if latin and kind not in _LATIN_KINDS:
@@ -114,6 +124,17 @@ def context_kind(ref: CitationRef, latin: bool = False) -> tuple[str | None, str
     return None, ""
 
 
+class _Reasons(dict):
+    """Match.how -> the reason of a citation resolved by its title (one string per way of matching)."""
+
+    def __missing__(self, how: str) -> str:
+        reason = self[how] = f"title matched ({how})"
+        return reason
+
+
+_MATCHED = _Reasons()
+
+
 class Resolver:
     """The corpus seen by the resolver: a title index, archive ids, and known series names."""
 
@@ -122,21 +143,25 @@ class Resolver:
         self.posts = dict(keyed)
         self.index = TitleIndex((key, p.title) for key, p in keyed if p.title)
         self.by_archive: dict[str, str] = {}
-        for key, p in sorted(keyed, key=lambda kp: kp[0]):
+        by_key = sorted(keyed, key=itemgetter(0))
+        for key, p in by_key:
             for aid in (p.source_id, archive_id(p.url or "")):
                 if aid and aid.isdigit():
                     self.by_archive.setdefault(aid, key)
         # the blog's own addresses, learned from the posts' URLs: a link to one is a link to that post
         self.by_address: dict[str, str] = {}
-        for key, p in sorted(keyed, key=lambda kp: kp[0]):
+        for key, p in by_key:
             if p.url and _WEB.match(p.url):
                 self.by_address.setdefault(_address(p.url), key)
         self.hosts = {a.partition("/")[0] for a in self.by_address}
-        self.prefixes = {title_key(pre) for p in posts if p.title for pre in title_prefixes(p.title)}
+        self.prefixes = {pre for p in posts if p.title for pre in prefix_keys(p.title)}
         titled = [p.title for p in posts if p.title]
         # a blog that titles its posts in Chinese cites English titles of other people's work
         self.latin_is_foreign = sum(map(is_latin, titled)) < len(titled) / 2
         self._same_series: dict[str, bool] = {}
+        self._seen: dict[str, tuple] = {}  # cited text -> what Resolver.title reads of it (see _cited)
+        self._display: dict[str, str] = {}  # post key -> its display title
+        self._no_cue: dict[str, tuple[str, str, str]] = {}  # cited text -> Resolver._untyped
 
     def foreign(self, title: str) -> bool:
         return self.latin_is_foreign and is_latin(title)
@@ -153,11 +178,38 @@ class Resolver:
         st = parse_series(title)
         if st and st.numbered and title_key(st.name) in self.index.series_names:
             return True
-        return any(title_key(pre) in self.prefixes for pre in title_prefixes(title))
+        return not self.prefixes.isdisjoint(prefix_keys(title))
+
+    def _cited(self, text: str) -> tuple:
+        """What resolving 《text》 reads of ``text`` alone, once per distinct printing (one title is cited by
+        many posts): its name, whether it is foreign and Latin, the rests of the nested titles it may start,
+        and the index's match without the words after 》."""
+        name = " ".join(text.split())
+        latin = is_latin(text)
+        foreign = self.latin_is_foreign and latin
+        k = title_key(text)
+        nested = self.index.nested.get(k) if k else None
+        return name, latin, foreign, nested, self.index.match(text)
+
+    def _untyped(self, text: str, name: str, latin: bool, foreign: bool) -> tuple[str, str, str]:
+        """(kind, confidence, reason) of 《text》 when the words around it say nothing."""
+        if not foreign and self.same_blog_series(text):
+            return "missing-post", "sure", "series of the blog"
+        for k, rx in _TITLE_WORDS:
+            m = rx.search(name)
+            if m:
+                return k, "sure", f"title: {m.group()}"
+        if latin:
+            return "paper", "sure", "English title"
+        return "missing-post", "unsure", "Chinese title, no cue in the context"
 
     def title(self, source: str, ref: CitationRef, via: CitationRef | None = None) -> Citation | None:
         """Resolve or type one 《title》; ``via`` is a URL printed right after it (its address)."""
-        name = " ".join(ref.text.split())
+        text = ref.text
+        try:
+            name, latin, foreign, nested, m = self._seen[text]
+        except KeyError:
+            name, latin, foreign, nested, m = self._seen[text] = self._cited(text)
         if via is not None and via.form == "post-url":
             target = self.by_archive.get(archive_id(via.text) or "")
             if target:
@@ -165,40 +217,38 @@ class Resolver:
             return Citation(source, ref, "missing-post", None, name, "sure", "archive link of a post the corpus lacks")
         if via is not None and via.form == "arxiv":
             return Citation(source, ref, "paper", None, name, "sure", "arXiv link next to the title")
-        foreign = self.latin_is_foreign and is_latin(ref.text)  # self.foreign, inlined: once per reference
-        _, after = _split(ref.context)
-        m = self.index.match(ref.text, after)
+        if nested:  # (the only case where the words after 》 change the match)
+            _, after = _split(ref.context)
+            m = self.index.match(text, after)
         # The words around a reference are read only when they can change the answer (half of all
         # references name a post by a Chinese title, and the context is then never consulted).
+        kind = cue = None
         if m is not None:
             if m.key == source and nfkc(name) != nfkc(self.posts[source].title or ""):
                 pass  # a work printed differently that only normalises to the citing post's own title
-            elif (is_latin(ref.text) and m.how != "nested"
-                  and context_kind(ref, latin=foreign)[0] not in (None, "missing-post")):
-                pass  # a title that is also a paper's goes to the post only when the context says so
+            elif (latin and m.how != "nested"
+                  and (kind_cue := context_kind(ref, latin=foreign))[0] not in (None, "missing-post")):
+                kind, cue = kind_cue  # a title that is also a paper's goes to the post only when the context says so
             else:
-                return self._post(source, ref, m.key, f"title matched ({m.how})", sure=m.sure)
-        kind, cue = context_kind(ref, latin=foreign)
-        return self._typed(source, ref, name, kind, cue, foreign)
+                return self._post(source, ref, m.key, _MATCHED[m.how], sure=m.sure)
+        if kind is None:
+            kind, cue = context_kind(ref, latin=foreign)
+        if kind:
+            return Citation(source, ref, kind, None, name, "sure", f"context: {cue}")
+        try:
+            untyped = self._no_cue[text]
+        except KeyError:
+            untyped = self._no_cue[text] = self._untyped(text, name, latin, foreign)
+        return Citation(source, ref, untyped[0], None, name, untyped[1], untyped[2])
 
     def _post(self, source: str, ref: CitationRef, target: str, reason: str, sure: bool = True) -> Citation | None:
         if target == source:
             return None  # a post naming itself is not a citation
-        return Citation(source, ref, "post", target, self.posts[target].display_title,
-                        "sure" if sure else "unsure", reason)
-
-    def _typed(self, source: str, ref: CitationRef, name: str, kind: str | None, cue: str, foreign: bool) -> Citation:
-        if kind:
-            return Citation(source, ref, kind, None, name, "sure", f"context: {cue}")
-        if not foreign and self.same_blog_series(ref.text):
-            return Citation(source, ref, "missing-post", None, name, "sure", "series of the blog")
-        for k, rx in _TITLE_WORDS:
-            m = rx.search(name)
-            if m:
-                return Citation(source, ref, k, None, name, "sure", f"title: {m.group()}")
-        if is_latin(ref.text):
-            return Citation(source, ref, "paper", None, name, "sure", "English title")
-        return Citation(source, ref, "missing-post", None, name, "unsure", "Chinese title, no cue in the context")
+        try:
+            shown = self._display[target]
+        except KeyError:
+            shown = self._display[target] = self.posts[target].display_title
+        return Citation(source, ref, "post", target, shown, "sure" if sure else "unsure", reason)
 
     def url(self, source: str, ref: CitationRef) -> Citation | None:
         if ref.form == "post-url":
@@ -220,7 +270,7 @@ class Resolver:
             if target:
                 return self._post(source, ref, target, "archive link")
             return Citation(source, ref, "missing-post", None, ref.text, "sure", "archive link of a post the corpus lacks")
-        host = re.sub(r"^(?:https?://)?(?:www\.)?", "", ref.text.lower())
+        host = _SCHEME.sub("", ref.text.lower())
         if _IMAGE.search(ref.text) or host.startswith(BLOG_HOSTS):
             return None  # pictures, scripts and the blog's own non-post pages are not works
         return Citation(source, ref, "other", None, ref.text, "sure", "web address")
@@ -250,7 +300,8 @@ def resolve_citations(posts: list[Post], refs: Mapping[str, tuple[CitationRef, .
     removed title changes the fingerprint, and everything is resolved afresh.
     """
     try:
-        return _resolve(posts, refs, cache_path)
+        with collector_paused():  # (its records live to its end and form no cycles: see collector_paused)
+            return _resolve(posts, refs, cache_path)
     finally:
         forget_strings()  # the normalised and parsed titles served this resolution only
 
@@ -282,7 +333,7 @@ def _resolve_source(resolver: Resolver, source: str, rs: tuple[CitationRef, ...]
             continue
         if ref.form == "title":
             nxt = rs[i + 1] if i + 1 < len(rs) else None
-            via = nxt if _address_of(ref, nxt) else None
+            via = nxt if nxt is not None and nxt.form != "title" and _address_of(ref, nxt) else None
             if via is not None:
                 used.add(i + 1)
             cit = resolver.title(source, ref, via)
@@ -343,19 +394,20 @@ def _resolve(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cac
 
 def _one_name_per_work(citations: list[Citation]) -> list[Citation]:
     """Printings of one title (full/half-width, spaces, nested marks) name one work: the commonest printing."""
+    # how often each (kind, printing) is cited, then the works (kind, title key) over distinct printings only
+    printed = Counter([(c.kind, c.name) for c in citations if c.target is None])
     forms: dict[tuple[str, str], dict[str, int]] = {}  # work -> printing -> count
-    work_of: list[tuple[str, str] | None] = []  # each citation's (kind, title key), computed once
-    for c in citations:
-        if c.target is None:
-            work = (c.kind, title_key(c.name))
-            printings = forms.setdefault(work, {})
-            printings[c.name] = printings.get(c.name, 0) + 1
-            work_of.append(work)
-        else:
-            work_of.append(None)
-    best = {k: min(v.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, v in forms.items()}
-    return [c if work is None or best[work] == c.name else replace(c, name=best[work])
-            for c, work in zip(citations, work_of)]
+    for (kind, name), n in printed.items():
+        forms.setdefault((kind, title_key(name)), {})[name] = n
+    renamed: dict[tuple[str, str], str] = {}  # (kind, printing) -> the work's commonest printing, when another
+    for (kind, _), printings in forms.items():
+        if len(printings) > 1:
+            best = min(printings.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            renamed.update(((kind, name), best) for name in printings if name != best)
+    if not renamed:
+        return list(citations)
+    return [c if c.target is not None or (best := renamed.get((c.kind, c.name))) is None else replace(c, name=best)
+            for c in citations]
 
 
 def missing_posts(citations: Iterable[Citation]) -> list[dict]:

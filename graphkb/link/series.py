@@ -37,6 +37,12 @@ def _prefixes(title: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@per_resolution
+def prefix_keys(title: str) -> tuple[str, ...]:
+    """``title_key`` of each of ``title_prefixes(title)``, once per distinct title."""
+    return tuple(map(title_key, _prefixes(title)))
+
+
 def detect_series(posts: Iterable[Post], cited_titles: Iterable[str] = ()) -> list[tuple[str, str, int | None]]:
     """(post key, series name, position) for every post that belongs to a series, sorted.
 
@@ -77,23 +83,28 @@ def detect_series(posts: Iterable[Post], cited_titles: Iterable[str] = ()) -> li
 
     # each post joins the longest of its prefixes that another post (or a cited title) shares
     rest = [p for p in posts if keys[id(p)] not in taken]
-    known = {title_key(p.title) for p in posts}
+    known = set(map(title_key, [p.title for p in posts]))
     holders: dict[str, set[str]] = defaultdict(set)
     outside: dict[str, set[str]] = defaultdict(set)  # cited titles the corpus lacks, by prefix
-    for t in [p.title for p in rest]:
-        for pre in title_prefixes(t):
-            holders[title_key(pre)].add(title_key(t))
-    for t in {t for t in cited_titles if title_key(t) not in known}:
-        for pre in title_prefixes(t):
-            holders[title_key(pre)].add(title_key(t))
-            outside[title_key(pre)].add(title_key(t))
+    for p in rest:
+        for pre in prefix_keys(p.title):  # (most titles have none)
+            holders[pre].add(title_key(p.title))
+    for t in set(cited_titles):  # (one title is cited by many posts; sets, so the order does not matter)
+        pres = prefix_keys(t)
+        if pres and (tk := title_key(t)) not in known:
+            for pre in pres:
+                holders[pre].add(tk)
+                outside[pre].add(tk)
     prefixed: dict[str, list[Post]] = defaultdict(list)
     for p in rest:
-        shared = [pre for pre in title_prefixes(p.title) if len(holders[title_key(pre)]) >= 2]
+        pres = prefix_keys(p.title)
+        if not pres:
+            continue
+        shared = [i for i, pre in enumerate(pres) if len(holders[pre]) >= 2]
         if shared:
-            k = title_key(shared[-1])
+            k = pres[shared[-1]]
             prefixed[k].append(p)
-            names[k].append(((p.date or "") + keys[id(p)], shared[-1]))
+            names[k].append(((p.date or "") + keys[id(p)], _prefixes(p.title)[shared[-1]]))
     for k, members in prefixed.items():
         if len(members) + len(outside[k]) < 2:
             continue

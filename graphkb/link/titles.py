@@ -8,14 +8,14 @@ series number (变分自编码器（二） is not （三）) and only when one c
 from __future__ import annotations
 
 import difflib
-from functools import cache
+from functools import cache, reduce
 import re
 import unicodedata
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import repeat
-from operator import add
+from operator import add, or_
 
 CN_NUMERALS = "零〇一二两三四五六七八九十百"
 PARTS = "上中下"
@@ -157,10 +157,25 @@ def markers(title: str) -> tuple[int | None, ...]:
     return tuple(out)
 
 
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
 @per_resolution
 def is_latin(title: str) -> bool:
     """A title without Han characters (an English paper, book or page title)."""
-    return not any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in title)
+    return _HAN.search(title) is None  # (a scan in C: a generator over the characters was 1 µs per 5)
+
+
+@per_resolution
+def _parts(title: str) -> frozenset | None:
+    """``TitleIndex._parts``, once per distinct title (the index splits every post title, the matcher every
+    cited one)."""
+    t = nfkc(title)
+    if ":" not in t and "：" not in t:
+        return None  # one part only (the usual case: skip the split)
+    parts = [title_key(p) for p in _PART_SEPARATOR.split(t)]
+    parts = [p for p in parts if p]
+    return frozenset(parts) if len(parts) >= 2 else None
 
 
 def _bigrams(key: str) -> set[str]:
@@ -168,7 +183,23 @@ def _bigrams(key: str) -> set[str]:
     return set(map(add, key, key[1:])) or {key}
 
 
-_NO_POSTS: frozenset[str] = frozenset()
+_MASK_BITS = 1024
+
+
+class _GramBits(dict):
+    """gram -> an int with the one bit ``hash(gram) % _MASK_BITS`` set, filled on first sight of a gram.
+
+    A title's gram mask ORs the bits of its grams.  Two titles share at most popcount(mask1 & mask2) +
+    (len(grams1) - popcount(mask1)) grams: each shared gram sets one bit of the AND, and a bit stands for
+    more than one gram of ``grams1`` only as often as ``grams1`` has grams on a bit already taken.  A bound
+    whatever the hashes (they vary between processes; the answers do not)."""
+
+    def __missing__(self, gram: str) -> int:
+        bit = self[gram] = 1 << (hash(gram) & (_MASK_BITS - 1))
+        return bit
+
+
+_NO_POSTS: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -197,28 +228,46 @@ class TitleIndex:
         self.by_rest: dict[str, list[str]] = defaultdict(list)
         self.by_parts: dict[frozenset, list[str]] = defaultdict(list)
         self.nested: dict[str, list[tuple[str, str]]] = defaultdict(list)  # 《X》Y titles by key(X)
-        self.grams: dict[str, set[str]] = defaultdict(set)
         self.series_names: set[str] = set()
         self.keys: dict[str, str] = {}  # post key -> title_key(title), computed once
-        # post key -> (len(title_key), its bigrams): what the approximate matcher reads of each candidate,
-        # in one record, with one shared string object per distinct gram (see _approximate_uncached)
-        self.post_grams: dict[str, tuple[int, tuple[str, ...]]] = {}
+        # The approximate matcher numbers the posts (self.ids[i] is post i's key) and reads, for each candidate
+        # i, lens[i] = len(title_key), masks[i] = its gram mask (see _GramBits) and bigrams[i], its bigrams
+        # (one shared string object per distinct gram): lists indexed by small ints, as its candidates are
+        # cold in the CPU's caches on a large corpus and a dict look-up per candidate cost a few more reads.
+        self.ids: list[str] = []
+        self.grams: dict[str, set[int]] = {}  # gram -> the posts whose title keys have it
+        self.lens: list[int] = []
+        self.masks: list[int] = []
+        self.bigrams: list[tuple[str, ...]] = []
+        id_of: dict[str, int] = {}
         one_object: dict[str, str] = {}
+        self._bits = bits = _GramBits()
         self._match_memo: dict[str, Match | None] = {}
         self._approx_memo: dict[tuple[str, tuple], Match | None] = {}
+        postings: dict[str, list[int]] = defaultdict(list)
+        grams_of = postings.__getitem__
         for pk, title in titles:
+            i = id_of.get(pk)
+            if i is None:  # (a key seen twice keeps its number: the later title wins, its grams add up)
+                i = id_of[pk] = len(self.ids)
+                self.ids.append(pk)
+                self.lens.append(0)
+                self.masks.append(0)
+                self.bigrams.append(())
             self.titles[pk] = title
             k = title_key(title)
             self.keys[pk] = k
             self.by_key[k].append(pk)
             st = parse_series(title)
             if st and st.numbered:
-                self.by_series[(title_key(st.name), st.number)].append(pk)
-                self.series_names.add(title_key(st.name))
-                if len(title_key(st.rest)) >= 4:
-                    self.by_series_rest[(title_key(st.name), title_key(st.rest))].append(pk)
-                    self.by_rest[title_key(st.rest)].append(pk)
-            parts = self._parts(title)
+                name = title_key(st.name)
+                self.by_series[(name, st.number)].append(pk)
+                self.series_names.add(name)
+                rest = title_key(st.rest)
+                if len(rest) >= 4:
+                    self.by_series_rest[(name, rest)].append(pk)
+                    self.by_rest[rest].append(pk)
+            parts = _parts(title)
             if parts:
                 self.by_parts[parts].append(pk)
             t = nfkc(title)
@@ -227,27 +276,28 @@ class TitleIndex:
                 self.nested[title_key(m[1])].append((pk, title_key(m[2])))
             grams = _bigrams(k)
             grams = tuple(map(one_object.setdefault, grams, grams))
-            self.post_grams[pk] = (len(k), grams)
-            for g in grams:
-                self.grams[g].add(pk)
+            self.lens[i] = len(k)
+            self.masks[i] = reduce(or_, map(bits.__getitem__, grams), 0)
+            self.bigrams[i] = grams
+            deque(map(list.append, map(grams_of, grams), repeat(i)), 0)  # postings[g].append(i) for each g, in C
+        # (appended to lists, then one set per gram: a set.add per gram and post was a third slower)
+        self.grams.update(zip(postings, map(set, postings.values())))
         # posts by the series numbers and part marks of their titles: the approximate matcher only
         # compares titles with the same marks, and a set intersection in C picks them out of its pool
         # (a Python test per pooled post was most of the matcher's time, and nearly every test failed)
-        self.by_markers: dict[tuple, set[str]] = defaultdict(set)
-        for pk, title in self.titles.items():
-            self.by_markers[markers(title)].add(pk)
+        self.by_markers: dict[tuple, set[int]] = defaultdict(set)
+        deque(map(set.add, map(self.by_markers.__getitem__, map(markers, self.titles.values())),
+                  map(id_of.__getitem__, self.titles)), 0)
 
     @staticmethod
     def _parts(title: str) -> frozenset | None:
-        t = nfkc(title)
-        if ":" not in t and "：" not in t:
-            return None  # one part only (the usual case: skip the split)
-        parts = [title_key(p) for p in _PART_SEPARATOR.split(t)]
-        parts = [p for p in parts if p]
-        return frozenset(parts) if len(parts) >= 2 else None
+        """The parts of a title split at its colons, as a set (None for fewer than two parts)."""
+        return _parts(title)
 
     @staticmethod
     def _one(keys: list[str]) -> str | None:
+        if len(keys) < 2:  # (nearly always: no post, or one)
+            return keys[0] if keys else None
         keys = sorted(set(keys))
         return keys[0] if len(keys) == 1 else None
 
@@ -300,7 +350,7 @@ class TitleIndex:
             one = self._one(cands)
             if one:
                 return Match(one, "subtitle")
-        parts = self._parts(cited)
+        parts = _parts(cited)
         if parts:
             one = self._one(self.by_parts.get(parts, []))
             if one:
@@ -340,7 +390,7 @@ class TitleIndex:
         same_marks = self.by_markers.get(markers(cited))
         if not same_marks:
             return None  # no title has these series numbers (a member the corpus lacks): nothing to compare
-        pool: set[str] = set()
+        pool: set[int] = set()
         postings = list(map(self.grams.get, grams, repeat(_NO_POSTS)))
         # rarest first, ties by gram: (size, gram, posting) triples sort in C, without a key function
         for size, _, posting in sorted(zip(map(len, postings), grams, postings)):
@@ -356,11 +406,18 @@ class TitleIndex:
         # A ratio of at least MIN_RATIO - MARGIN bounds the other title's length: test that first, it is cheap.
         # This loop is the matcher's inner loop, and on a large corpus its candidates are cold in the CPU's
         # caches: one record per candidate and gram strings shared between titles keep that to a few reads.
+        # Before counting the shared grams, a bound from the gram masks (see _GramBits) rejects nearly every
+        # candidate with one AND of two ints: a shared gram sets a bit in both masks, and a bit of the AND
+        # stands for several shared grams only when cited grams share bits (len(grams) - popcount(mask)).
+        # Only the cited grams some title has can be shared: the mask and its bound count those alone.
         lo, hi = len(k) * 0.5, len(k) * 2.2
-        post_grams = self.post_grams
-        shortlist = [pk for pk in pool
-                     if lo <= (shape := post_grams[pk])[0] <= hi and len(grams.intersection(shape[1])) >= need]
-        return self._winner(k, shortlist)
+        mask = reduce(or_, map(self._bits.get, grams, repeat(0)), 0)
+        bits = need - (len(grams) - postings.count(_NO_POSTS) - mask.bit_count())  # fewest bits shared by a candidate
+        lens, masks, bigrams = self.lens, self.masks, self.bigrams
+        shortlist = [i for i in pool
+                     if lo <= lens[i] <= hi and (mask & masks[i]).bit_count() >= bits
+                     and len(grams.intersection(bigrams[i])) >= need]
+        return self._winner(k, map(self.ids.__getitem__, shortlist))
 
     def _winner(self, k: str, shortlist: Iterable[str]) -> Match | None:
         """The post of ``shortlist`` whose title key is clearly the closest to ``k``, if it is close enough."""
