@@ -37,11 +37,55 @@ _MASK = re.compile(
     r"|^(?: {4}|\t)[^\n]*$",
     re.S | re.M,
 )
+# _MASK in two parts that ``mask`` merges, same matches: the LaTeX alternatives all start with ``$`` or ``\``
+# (the lookbehind moved after the ``$``), so the regex engine skips to those characters instead of trying
+# every alternative at every position; the code alternatives start at a line start with a space, a tab or
+# a backtick, never with ``$`` or ``\``, so the two parts never match at the same position.
+_MASK_TEX = re.compile(
+    r"\$\$.{0,20000}?\$\$"
+    r"|\$(?<!\\\$)[^$\n]{1,2000}?(?<!\\)\$"
+    r"|\\\[.{0,20000}?\\\]"
+    r"|\\\(.{0,5000}?\\\)"
+    r"|\\begin\{([A-Za-z*]+)\}.{0,50000}?\\end\{\1\}",
+    re.S | re.M,
+)
+_MASK_CODE = re.compile(
+    r"^[ \t]*```.*?(?:^[ \t]*```[^\n]*$|\Z)"
+    r"|^(?: {4}|\t)[^\n]*$",
+    re.S | re.M,
+)
+
+
+def _blank(s: str) -> str:
+    if "\n" not in s:
+        return " " * len(s)
+    return "\n".join([" " * len(line) for line in s.split("\n")])
+
+
+def _may_have_code(text: str) -> bool:
+    """A necessary condition for a match of _MASK_CODE: a fence, or a line starting with four spaces or a tab."""
+    return "```" in text or "\n    " in text or "\n\t" in text or text.startswith(("    ", "\t"))
 
 
 def mask(text: str) -> str:
     """``text`` with LaTeX and code replaced by spaces (newlines kept), so offsets stay valid."""
-    return _MASK.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    tex = _MASK_TEX.search(text) if ("$" in text or "\\" in text) else None
+    code = _MASK_CODE.search(text) if _may_have_code(text) else None
+    if tex is None and code is None:
+        return text
+    out = []
+    pos = 0
+    while tex is not None or code is not None:
+        m = tex if code is None or (tex is not None and tex.start() < code.start()) else code
+        out.append(text[pos:m.start()])
+        out.append(_blank(m.group()))
+        pos = m.end()
+        if tex is not None and tex.start() < pos:
+            tex = _MASK_TEX.search(text, pos)
+        if code is not None and code.start() < pos:
+            code = _MASK_CODE.search(text, pos)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def is_han(ch: str) -> bool:
@@ -52,6 +96,10 @@ def is_han(ch: str) -> bool:
 def is_latin(ch: str) -> bool:
     """A character that continues a Latin word: ASCII letters and digits, '_', Latin letters with accents."""
     return ch.isascii() and (ch.isalnum() or ch == "_") or ("\u00c0" <= ch <= "\u024f" and ch.isalpha())
+
+
+#: every character ``is_latin`` accepts (all below U+0250), for set membership in the matcher's hot loop
+_LATIN = frozenset(ch for ch in map(chr, range(0x250)) if is_latin(ch))
 
 
 def _letters(label: str) -> int:
@@ -131,6 +179,41 @@ def blocker_words(labels: set[str], min_freq: int = BLOCKER_MIN_FREQ) -> list[st
     return out
 
 
+#: Characters put first among the automaton's root transitions, most frequent first: whitespace, Latin letters
+#: (English letter frequency), digits, punctuation; then come Han characters by their frequency in jieba's
+#: dictionary.  pyahocorasick looks a character up by a linear scan of a node's transitions, in the order they
+#: were created, and the root has one per first character of a key (~1000): in this order a common character
+#: is found after a few comparisons, not hundreds.  Only the speed depends on the order, never the matches.
+_LEAD = (" \n\t\r\u3000etaoinsrhldcumfpgwybvkxjqz0123456789"
+         "，。、：；？！“”‘’（）《》【】「」—…·,.:;?!\"'()[]{}<>/\\-_=+*&%$#@~`|^")
+#: Of the most frequent Han characters this many get a root transition even when no key starts with them
+#: (a dead-end "lead" key, see ``ConceptMatcher._build``), like the characters of ``_LEAD``.
+_LEAD_HAN = 300
+
+
+@functools.lru_cache(maxsize=1)
+def _han_by_frequency() -> tuple[str, ...]:
+    """Han characters, most frequent first: summed frequencies of the words of jieba's dictionary (seen at
+    least 100 times) that hold them; () without jieba."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.origin:
+        return ()
+    path = os.path.join(os.path.dirname(spec.origin), "dict.txt")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            found = re.findall(r"^([\u3400-\u9fff\uf900-\ufaff]+) ([1-9]\d{2,})", fh.read(), re.M)
+    except OSError:
+        return ()
+    freq: dict[str, int] = {}
+    for word, f in found:
+        f = int(f)
+        for ch in word:
+            freq[ch] = freq.get(ch, 0) + f
+    return tuple(sorted(freq, key=lambda ch: (-freq[ch], ch)))
+
+
 class ConceptMatcher:
     """Finds mentions of a concept base's labels in text; picklable, rebuilt from the base in ~1 s."""
 
@@ -165,44 +248,88 @@ class ConceptMatcher:
             for w in blocker_words(labels, self.blocker_min_freq):
                 if _fold(w) not in entries:
                     add(w, None)
-        a = ahocorasick.Automaton()
+        self._size = len(entries)
+        # Each key's value is (length - 1, cid, None) when its first entry needs no check (the first entry that
+        # fits the text wins, so it always would), else (length - 1, None, entries) for ``find`` to test in order.
+        values = {}
         for key, es in entries.items():
             # concept entries before blockers, then by form: the first entry that fits the text wins
-            a.add_word(key, (len(key), tuple(sorted(es, key=lambda e: (e[1] is None, e[1] or "", e[0])))))
+            es = tuple(sorted(es, key=lambda e: (e[1] is None, e[1] or "", e[0])))
+            form, cid, exact, latin_first, latin_last = es[0]
+            values[key] = (len(key) - 1, cid, None) if not (exact or latin_first or latin_last) else (len(key) - 1, None, es)
+        # Keys added in the order of ``_LEAD`` and ``_han_by_frequency`` of their first character (see _LEAD),
+        # with a dead-end key ``c + dead`` for a frequent character c that starts no key: ``dead`` is a
+        # character of no key, replaced in the text (by another such character) before matching, so these
+        # keys never occur, and an automaton reports every occurrence of its keys, whatever else it holds.
+        alphabet = set().union(*entries) if entries else set()
+        spare = [ch for ch in ("\uffff", "\ufffe", "\U0010ffff", "\U0010fffe") if ch not in alphabet]
+        rank: dict[str, int] = {}
+        for ch in _LEAD:
+            rank.setdefault(ch, len(rank))
+        han = _han_by_frequency()
+        for ch in han:
+            rank.setdefault(ch, len(rank))
+        firsts = {key[0] for key in entries}
+        leads = set(_LEAD) | set(han[:_LEAD_HAN])
+        self._dead = self._dead_sub = None
+        order = sorted(values, key=lambda key: rank.get(key[0], len(rank)))  # stable: the base's order after
+        a = ahocorasick.Automaton()
+        if len(spare) >= 2:
+            self._dead, self._dead_sub = spare[0], spare[1]
+            dead_ends = leads - firsts
+            keys = sorted([(rank[ch], 0, ch + self._dead) for ch in dead_ends] +
+                          [(rank.get(key[0], len(rank)), 1, key) for key in order])
+            for _, real, key in keys:
+                a.add_word(key, values[key] if real else (1, None, ()))
+        else:
+            for key in order:
+                a.add_word(key, values[key])
         a.make_automaton()
         return a
 
     def find(self, text: str) -> tuple[Mention, ...]:
         """Mentions in ``text``, leftmost-longest, offsets into ``text`` itself."""
-        if not text or len(self._automaton) == 0:
+        return self._find(text, 0)
+
+    def _find(self, text: str, shift: int) -> tuple[Mention, ...]:
+        """``find(text)`` with ``shift`` taken off every offset."""
+        if not text or self._size == 0:
             return ()
         masked = mask(text)
         folded = _fold(masked)
+        if self._dead is not None and self._dead in folded:
+            folded = folded.replace(self._dead, self._dead_sub)
         n = len(masked)
-        cands = []
-        for end, (length, entries) in self._automaton.iter(folded):
-            start = end - length + 1
-            stop = end + 1
-            for form, cid, exact, latin_first, latin_last in entries:
-                if exact and masked[start:stop] != form:
-                    continue
-                if latin_first and start > 0:
-                    prev = masked[start - 1]
-                    if is_latin(prev) or (prev == "-" and start > 1 and is_latin(masked[start - 2])):
-                        continue
-                if latin_last and stop < n and is_latin(masked[stop]):
-                    continue
-                cands.append((start, -stop, cid))
-                break
+        latin = _LATIN
+        # every occurrence of a key as (start, -(stop - 1), cid, entries), sorted: leftmost, then longest first
+        # (no two share a span: one span is one key); the entries of a key that needs checks are tested only
+        # when its occurrence could be taken, which selects the same mentions as testing them all first
+        cands = [(end - lm1, -end, cid, entries) for end, (lm1, cid, entries) in self._automaton.iter(folded)]
         cands.sort()
         out = []
+        append = out.append
         pos = 0
-        for start, neg_stop, cid in cands:
+        new = tuple.__new__
+        for start, neg_last, cid, entries in cands:
             if start < pos:
                 continue
-            pos = -neg_stop
+            stop = 1 - neg_last
+            if entries is not None:
+                for form, cid, exact, latin_first, latin_last in entries:
+                    if exact and masked[start:stop] != form:
+                        continue
+                    if latin_first and start > 0:
+                        prev = masked[start - 1]
+                        if prev in latin or (prev == "-" and start > 1 and masked[start - 2] in latin):
+                            continue
+                    if latin_last and stop < n and masked[stop] in latin:
+                        continue
+                    break
+                else:
+                    continue
+            pos = stop
             if cid is not None:
-                out.append(Mention(cid, start, pos, text[start:pos]))
+                append(new(Mention, (cid, start - shift, stop - shift, text[start:stop])))
         return tuple(out)
 
 
@@ -214,9 +341,7 @@ def find_in_post(matcher: ConceptMatcher, title: str | None, body: str) -> tuple
     """
     if not title:
         return matcher.find(body)
-    shift = len(title) + 1
-    return tuple(Mention(m.concept, m.start - shift, m.end - shift, m.surface)
-                 for m in matcher.find(title + "\n" + body))
+    return matcher._find(title + "\n" + body, len(title) + 1)
 
 
 def _rebuild(base, blockers, blocker_min_freq):
