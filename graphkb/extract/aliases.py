@@ -12,6 +12,7 @@ Two steps, after scispacy's abbreviation detector (Schwartz & Hearst 2003):
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,26 @@ _CUE_IN = re.compile(r"^(?:下面|以下|下文|后面|后文)?(?:简称|简写|
                      r"(?:为|是|叫|作)?[:：]?\s*")
 _HEAD_LATIN = re.compile(r"([A-Za-z][A-Za-z0-9]*(?:[- ][A-Za-z][A-Za-z0-9]*){0,9})\s*[" + re.escape(_QUOTES) + r"]?\s*$")
 _HEAD_HAN = re.compile(rf"([{HAN}]{{1,16}})[{re.escape(_QUOTES)}]?$")
+_QUOTE_SET = frozenset(_QUOTES)
+_ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+_HEAD_LATIN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -"
+
+
+def _head_latin(before: str) -> re.Match | None:
+    """``_HEAD_LATIN.search(before)``, tried only where it can match: the words end before the closing
+    whitespace and quote (``\\s`` is what str.rstrip strips), and start inside the run of letters, digits,
+    spaces and hyphens that ends there."""
+    t = before.rstrip()
+    if t and t[-1] in _QUOTE_SET:
+        t = t[:-1].rstrip()
+    if not t or t[-1] not in _ASCII_ALNUM:
+        return None
+    return _HEAD_LATIN.search(before, len(t.rstrip(_HEAD_LATIN_CHARS)))
+
+
+def _head_han(before: str) -> re.Match | None:
+    """``_HEAD_HAN.search(before)``: a match ends at most 18 characters from the end (16 Han, a quote, a newline)."""
+    return _HEAD_HAN.search(before, max(0, len(before) - 18))
 _LATIN_PHRASE = r"[A-Za-z][A-Za-z0-9]*(?:[- ][A-Za-z][A-Za-z0-9]*){0,11}"
 _FULLNAME = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)[”\"]?\s*(?:[,，]\s*)?(?:它|其)?(?:的)?(?:英文)?全称(?:是|为|叫|叫做)?[:：]?\s*"
@@ -185,8 +206,8 @@ def _paren_groups(body: str, masked: str):
         before = masked[max(0, m.start() - 120):m.start()]
         head: list[str] = []
         options: tuple[str, ...] = ()
-        hl = _HEAD_LATIN.search(before)
-        hh = _HEAD_HAN.search(before)
+        hl = _head_latin(before)
+        hh = None if hl else _head_han(before)
         if hl:
             words = hl.group(1).split(" ")
             acr_parts = [p for p in parts if is_acronym(p)]
@@ -263,14 +284,66 @@ def _near_cues(pattern: re.Pattern, cue: re.Pattern, text: str, before: int = 48
     seen = -1
     for c in cue.finditer(text):
         for m in pattern.finditer(text, max(0, c.start() - before, seen), min(len(text), c.end() + after)):
-            if m.start() <= c.start() < m.end():
+            if m.start() > c.start():
+                break  # the later matches start later still
+            if c.start() < m.end():
                 seen = m.end()
                 yield m
                 break
 
 
+_AKA_SEP = "”\",，"
+_AKA_LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"
+
+
+def _aka_starts(text: str, lo: int, x: int) -> list[int]:
+    """Where a match of _AKA whose cue starts at ``x`` can start (not before ``lo``): its first term ends where
+    the run of quotes, spaces and commas before the cue starts, and is 2 to 16 Han characters or, after no
+    letter, digit or hyphen, a Latin word."""
+    y = x
+    while y > lo and (text[y - 1] in _AKA_SEP or text[y - 1].isspace()):
+        y -= 1
+    h = y
+    while h > lo and y - h < 16 and ("\u3400" <= text[h - 1] <= "\u9fff" or "\uf900" <= text[h - 1] <= "\ufaff"):
+        h -= 1
+    out = list(range(h, y - 1))
+    run = text[lo:y]
+    latin = len(run) - len(run.rstrip(_AKA_LATIN))
+    if latin:
+        out.append(y - latin)
+    return out
+
+
+def _aka_matches(text: str, before: int = 48, after: int = 160):
+    """``_near_cues(_AKA, _AKA_CUE, text)``, with _AKA tried only where ``_aka_starts`` of a cue in the window says
+    a match can start: a scan of the window finds its matches at the same places, and the first of them
+    that holds the cue is the one kept."""
+    seen = -1
+    cues = [c.start() for c in _AKA_CUE.finditer(text)]
+    n = len(text)
+    for k, cs in enumerate(cues):
+        lo, hi = max(0, cs - before, seen), min(n, cs + 2 + after)
+        starts = set()
+        for x in cues[bisect.bisect_left(cues, lo):bisect.bisect_left(cues, hi)]:
+            starts.update(_aka_starts(text, lo, x))
+        pos = lo
+        for q in sorted(starts):
+            if q > cs:
+                break  # the later matches start later still
+            if q < pos:
+                continue
+            m = _AKA.match(text, q, hi)
+            if m is None:
+                continue
+            if cs < m.end():
+                seen = m.end()
+                yield m
+                break
+            pos = m.end()
+
+
 def _aka_groups(body: str, masked: str):
-    for m in _near_cues(_AKA, _AKA_CUE, masked):
+    for m in _aka_matches(masked):
         a, b = _clean(m.group(1)), _clean(m.group(2))
         if term_kind(b) is None:
             continue
