@@ -333,3 +333,50 @@ def test_resolve_resolver_memo_per_cited_text_gives_a_fresh_resolver_answer():
         for ref in rs:
             if ref.form == "title":
                 assert warm.title(source, ref) == C.Resolver(posts).title(source, ref), ref.text
+
+
+def _context_kind_plain(ref: CitationRef, latin: bool = False) -> tuple[str | None, str]:
+    """The kind of work the words around a reference name, and the cue that says so.
+
+    ``latin``: the reference is an all-Latin title in a blog that titles its own posts in Chinese.
+    """
+    before, after = C._split(ref.context)
+    if "《" in before:  # (most contexts have no other title: skip two regex passes)
+        last = None
+        for last in C._OTHER_TITLES.finditer(before):
+            pass
+        if last is not None and not C._LIST_GAP.match(before[last.end():]):
+            before = before[last.end():]  # the words before an earlier title belong to that title
+        before = C._OTHER_TITLES.sub(lambda m: "\u3000" * len(m.group()), before)
+    m = C._AFTER_ANY.match(after)
+    if m:
+        return C._AFTER[int(m.lastgroup.removeprefix("after"))][0], m.group().strip()
+    if not latin and "的" in before and (m := C._OWNER.search(before)):  # (C._OWNER needs a 的)
+        return "article", m.group().strip()
+    best: tuple[int, int, str, str] | None = None
+    for kind, rx in C._BEFORE:
+        if latin and kind not in C._LATIN_KINDS:
+            continue
+        for m in rx.finditer(before):
+            cand = (m.end(), len(m.group()), kind, m.group())
+            if best is None or cand[:2] > best[:2]:
+                best = cand
+    if latin:
+        for m in C._LATIN_ARTICLE.finditer(before):
+            cand = (m.end(), len(m.group()), "article", m.group())
+            if best is None or cand[:2] > best[:2]:
+                best = cand
+    if best:
+        return best[2], best[3]
+    return None, ""
+
+
+_BEFORE_WORDS = ["笔者", "之前的文章", "论文", "书", "知乎", "的文章", "去年的文章", "电影", "licstar的", "arXiv", "《某书》", "、", "和",
+                 "Matrix67之前写的", "博客", "Blog", "网友", " ", "的"]
+
+
+@given(st.lists(st.sampled_from(_BEFORE_WORDS) | st.text(max_size=3), max_size=6).map("".join),
+       st.sampled_from(["", "一节", "[M]", " 中", "论文"]), st.booleans())
+def test_resolve_context_kind_with_its_any_cue_pretest_as_before(before, after, latin):
+    ref = CitationRef("title", "某个标题", 0, 6, "", before + "\x1f" + after)
+    assert C.context_kind(ref, latin) == _context_kind_plain(ref, latin)

@@ -15,7 +15,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import repeat
-from operator import add, or_
+from operator import add, itemgetter, or_
 
 CN_NUMERALS = "零〇一二两三四五六七八九十百"
 PARTS = "上中下"
@@ -200,6 +200,7 @@ class _GramBits(dict):
 
 
 _NO_POSTS: frozenset[int] = frozenset()
+_NO_RECORD = (0, "", _NO_POSTS, 0)  # (see TitleIndex._gram_records) a gram no title has
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,7 @@ class TitleIndex:
         self.bigrams: list[tuple[str, ...]] = []
         id_of: dict[str, int] = {}
         one_object: dict[str, str] = {}
-        self._bits = bits = _GramBits()
+        bits = _GramBits()
         self._match_memo: dict[str, Match | None] = {}
         self._approx_memo: dict[tuple[str, tuple], Match | None] = {}
         postings: dict[str, list[int]] = defaultdict(list)
@@ -282,6 +283,8 @@ class TitleIndex:
             deque(map(list.append, map(grams_of, grams), repeat(i)), 0)  # postings[g].append(i) for each g, in C
         # (appended to lists, then one set per gram: a set.add per gram and post was a third slower)
         self.grams.update(zip(postings, map(set, postings.values())))
+        # gram -> (posting size, gram, posting, its bit): what the approximate matcher reads of each cited gram
+        self._gram_records = {g: (len(posting), g, posting, bits[g]) for g, posting in self.grams.items()}
         # posts by the series numbers and part marks of their titles: the approximate matcher only
         # compares titles with the same marks, and a set intersection in C picks them out of its pool
         # (a Python test per pooled post was most of the matcher's time, and nearly every test failed)
@@ -320,11 +323,12 @@ class TitleIndex:
 
     def _match(self, cited: str, k: str) -> Match | None:
         """``match`` without the nested case: exact, series, subtitle, reordered, then approximate."""
-        one = self._one(self.by_key.get(k, []))
-        if one:
-            return Match(one, "exact")
-        if len(set(self.by_key.get(k, []))) > 1:
-            return Match(sorted(set(self.by_key[k]))[0], "exact", sure=False)
+        exact = self.by_key.get(k)
+        if exact:  # one post, or the first of several with this title (unsure)
+            if len(exact) == 1:
+                return Match(exact[0], "exact")
+            distinct = sorted(set(exact))
+            return Match(distinct[0], "exact", sure=len(distinct) == 1)
         st = parse_series(cited)
         if st and st.numbered:
             name, rest = title_key(st.name), title_key(st.rest)
@@ -391,9 +395,9 @@ class TitleIndex:
         if not same_marks:
             return None  # no title has these series numbers (a member the corpus lacks): nothing to compare
         pool: set[int] = set()
-        postings = list(map(self.grams.get, grams, repeat(_NO_POSTS)))
-        # rarest first, ties by gram: (size, gram, posting) triples sort in C, without a key function
-        for size, _, posting in sorted(zip(map(len, postings), grams, postings)):
+        # rarest first, ties by gram: (size, gram, posting, bit) records sort in C, without a key function
+        records = sorted(map(self._gram_records.get, grams, repeat(_NO_RECORD)))
+        for size, _, posting, _ in records:
             if not size:
                 continue
             if len(pool) + size > self.POOL:
@@ -411,8 +415,8 @@ class TitleIndex:
         # stands for several shared grams only when cited grams share bits (len(grams) - popcount(mask)).
         # Only the cited grams some title has can be shared: the mask and its bound count those alone.
         lo, hi = len(k) * 0.5, len(k) * 2.2
-        mask = reduce(or_, map(self._bits.get, grams, repeat(0)), 0)
-        bits = need - (len(grams) - postings.count(_NO_POSTS) - mask.bit_count())  # fewest bits shared by a candidate
+        mask = reduce(or_, map(itemgetter(3), records), 0)
+        bits = need - (len(grams) - records.count(_NO_RECORD) - mask.bit_count())  # fewest bits shared by a candidate
         lens, masks, bigrams = self.lens, self.masks, self.bigrams
         shortlist = [i for i in pool
                      if lo <= lens[i] <= hi and (mask & masks[i]).bit_count() >= bits
