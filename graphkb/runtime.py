@@ -10,7 +10,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 
 from .errors import GraphKBError
 
@@ -61,17 +61,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
-
-
-def forked_imap(fn: Callable, items: Iterable, chunksize: int = 1) -> Iterator:
-    """``fn`` over ``items`` on ``workers()`` forked processes; the results in order, as they come.
-
-    ``fn`` must be picklable by reference (a module-level function, or a ``functools.partial`` of one);
-    the pool ends when the results are consumed, or when the caller stops reading them."""
-    with frozen_heap():
-        pool = multiprocessing.get_context("fork").Pool(workers())
-    with pool:
-        yield from pool.imap(fn, items, chunksize)
 
 
 def _child(conn, fn: Callable, args: tuple) -> None:

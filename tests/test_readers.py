@@ -276,38 +276,3 @@ def test_readers_merge_date_compatibility(a, b, same):
     assert (len(merged) == 1) == same
     if same:
         assert merged[0].date == (a if a and not a.startswith("--") else b)
-
-
-# --- reading on worker processes --------------------------------------------------------------
-
-@pytest.mark.skipif(not __import__("graphkb.runtime").runtime.can_fork(), reason="needs the fork start method")
-def test_readers_worker_processes_read_what_one_process_reads(fixtures, tmp_path, monkeypatch):
-    """A large input is parsed on forked workers: the same posts, problems and file rows, in the same order,
-    bad files included (binary, GBK, empty, cut inside a character)."""
-    import shutil
-
-    import graphkb.readers as readers
-
-    shutil.copytree(fixtures / "readers", tmp_path / "in")
-    (tmp_path / "in" / "a.bin").write_bytes(b"\x00\x01PNG\x00" * 100)
-    (tmp_path / "in" / "empty.txt").write_bytes(b"  \n")
-    text = (fixtures / "readers" / "listing.txt").read_text(encoding="utf-8")
-    (tmp_path / "in" / "gbk.txt").write_bytes(text.encode("gb18030"))
-    (tmp_path / "in" / "cut.md").write_bytes((fixtures / "readers" / "posts" / "4411.md").read_bytes()[:-3])
-    monkeypatch.setenv("GRAPHKB_WORKERS", "1")
-    serial = read_inputs([str(tmp_path / "in")])
-    monkeypatch.setenv("GRAPHKB_WORKERS", "2")
-    monkeypatch.setattr(readers, "PARALLEL_READ_MIN_BYTES", 0)
-    import graphkb.runtime as runtime
-
-    used, original = [], runtime.forked_imap
-
-    def spy(fn, items, chunksize=1):
-        used.append(len(items))
-        return original(fn, items, chunksize)
-
-    monkeypatch.setattr(runtime, "forked_imap", spy)
-    parallel = read_inputs([str(tmp_path / "in")])
-    assert used == [len(serial.files)]
-    assert len(serial.posts) >= 10 and {p.kind for p in serial.problems} >= {"binary", "empty", "encoding", "truncated"}
-    assert (parallel.posts, parallel.problems, parallel.files) == (serial.posts, serial.problems, serial.files)

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -199,22 +198,6 @@ def read_file(path: str, *, layout: str | None = None, year: int | None = None) 
     return posts, problems, info
 
 
-PARALLEL_READ_MIN_BYTES = 4 << 20  # below this, starting worker processes costs more than parsing saves
-
-
-def _read_files(files: list[str], total_bytes: int, layout: str | None, year: int | None) -> Iterator[tuple]:
-    """``read_file`` of each file, in order: on forked worker processes when the input is large enough.
-
-    A worker sends back the parsed posts (pickled), which the parent unpickles several times faster than it
-    would parse them (100 MB corpus: about 5 s of parsing in one process)."""
-    from ..runtime import can_fork, forked_imap, workers
-
-    read = functools.partial(read_file, layout=layout, year=year)
-    if total_bytes < PARALLEL_READ_MIN_BYTES or len(files) < 2 or workers() < 2 or not can_fork():
-        return map(read, files)
-    return forked_imap(read, files, chunksize=max(1, min(64, len(files) // (workers() * 8))))
-
-
 def read_inputs(paths: Iterable[str], *, layout: str | None = None, year: int | None = None,
                 progress: Callable[[str], None] | None = None, max_bytes: int | None = None) -> ReadResult:
     """Read every file under ``paths``; missing paths and bad files become problems.
@@ -234,11 +217,12 @@ def read_inputs(paths: Iterable[str], *, layout: str | None = None, year: int | 
     for folder in skipped:
         result.problems.append(Problem(shown_path(folder), None, "output-folder", "a graphkb output folder "
                                        f"(it holds {OUTPUT_MARK}): not read as input", severity="warning"))
-    total = check_input_size(files, max_bytes)
+    check_input_size(files, max_bytes)
     for p in paths:
         if os.path.isdir(p) and not any(f.startswith(os.path.join(p, "")) for f in files):
             result.problems.append(Problem(shown_path(p), None, "empty", "folder holds no files"))
-    for path, (posts, problems, info) in zip(files, _read_files(files, total, layout, year)):
+    for path in files:
+        posts, problems, info = read_file(path, layout=layout, year=year)
         result.posts.extend(posts)
         result.problems.extend(problems)
         result.files.append(info)
