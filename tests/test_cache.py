@@ -53,6 +53,28 @@ def test_cache_changed_post_rebuilds_like_a_clean_build(corpus, tmp_path):
     assert "条件随机场" in _ttl(out).decode("utf-8")
 
 
+def test_cache_edited_post_is_matched_by_the_cached_matcher(corpus, tmp_path, monkeypatch):
+    """The matcher built for a concept base is kept: after an edit it is loaded, not built, and finds
+    what a freshly built one finds."""
+    from graphkb.extract import matcher
+
+    out = tmp_path / "out"
+    _build(corpus, out)
+    post = corpus / "posts" / "8455.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n补充:条件随机场与流模型都可以写成能量模型。\n", encoding="utf-8")
+    built = []
+    real = matcher.ConceptMatcher._build
+    monkeypatch.setattr(matcher.ConceptMatcher, "_build", lambda self: built.append(1) or real(self))
+    _build(corpus, out)
+    assert built == []
+    clean = tmp_path / "clean"
+    _build(corpus, clean, cache=False)
+    assert built == [1]
+    assert _ttl(out) == _ttl(clean)
+    text = _ttl(out).decode("utf-8")
+    assert "条件随机场" in text and "flow-model" in text
+
+
 def test_cache_changed_concept_base_invalidates_mentions(corpus, tmp_path):
     out = tmp_path / "out"
     _build(corpus, out)

@@ -226,6 +226,20 @@ class ConceptMatcher:
     def __reduce__(self):
         return (_rebuild, (self.base, self.blockers, self.blocker_min_freq))
 
+    def state(self) -> tuple:
+        """What ``_build`` made (the automaton and its masking characters): picklable, for a cache."""
+        return (self._automaton, self._size, self._dead, self._dead_sub)
+
+    @classmethod
+    def from_state(cls, base, state: tuple, *, blockers: bool = True,
+                   blocker_min_freq: int = BLOCKER_MIN_FREQ) -> "ConceptMatcher":
+        """The matcher of ``base`` from its ``state()``, without building it (the caller keys the state by
+        the base's fingerprint and the extractor's version)."""
+        m = cls.__new__(cls)
+        m.base, m.blockers, m.blocker_min_freq = base, blockers, blocker_min_freq
+        m._automaton, m._size, m._dead, m._dead_sub = state
+        return m
+
     def _build(self) -> ahocorasick.Automaton:
         entries: dict[str, list[tuple]] = {}
         labels: set[str] = set()
