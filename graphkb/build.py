@@ -116,7 +116,7 @@ def _extract_and_link(posts, result: BuildResult, concept_files, default_concept
     # citations are resolved here while the worker processes match concepts
     extractions, base, alias_rows, (citations, series, problems) = extract_corpus(
         posts, base.with_mined, cache_path=cache_path, notify=notify,
-        meanwhile=lambda refs: resolve_citations(posts, refs, cache_path=cache_path))
+        meanwhile=lambda refs, ref_keys: resolve_citations(posts, refs, cache_path=cache_path, ref_keys=ref_keys))
     result.problems.extend(problems)
     return extractions, citations, series, base, alias_rows
 

@@ -102,14 +102,15 @@ def _matcher(base, cache: ExtractionCache | None, fp: str):
 
 def extract_corpus(posts: list[Post], base_loader: Callable[[list], tuple], *, cache_path: str | None = None,
                    notify: Callable[[str, int, int], None] | None = None,
-                   meanwhile: Callable[[dict[str, tuple[CitationRef, ...]]], object] | None = None
+                   meanwhile: Callable[[dict[str, tuple[CitationRef, ...]], dict[str, str]], object] | None = None
                    ) -> tuple[dict[str, Extraction], object, list, object]:
     """Mine aliases and cross-references in every post, extend the concept base with the aliases, then
     find concept mentions.
 
     ``base_loader(mined)`` returns (extended base, alias rows).  ``meanwhile(refs by post key)`` (citation
     resolution) runs in this process while the workers match concepts.  Returns (extractions by post
-    key, base, rows, what ``meanwhile`` returned).
+    key, base, rows, what ``meanwhile`` returned).  ``meanwhile`` also gets, per post key, a key of what
+    its references were extracted from (extractor version and text hash).
     """
     notify = notify or (lambda stage, done, total: None)
     cache = ExtractionCache(cache_path) if cache_path else None
@@ -119,12 +120,13 @@ def extract_corpus(posts: list[Post], base_loader: Callable[[list], tuple], *, c
         first, _ = _cached(cache, f"first:{EXTRACTOR_VERSION}", texts, _first_pass, posts,
                            lambda k: notify("aliases", k, len(posts)))
         refs = {key: cs for key, (_, cs) in zip(keys, first)}
+        ref_keys = {key: f"{EXTRACTOR_VERSION}:{h}" for key, h in zip(keys, texts)}  # what each post's refs come from
         base, rows = base_loader([(key, a) for key, (ms, _) in zip(keys, first) for a in ms])
         fp = hashlib.sha1(f"{EXTRACTOR_VERSION}\x00{base.fingerprint}".encode()).hexdigest()[:16]
         found, also = _cached(cache, f"concepts:{fp}", texts, _concepts, posts,
                               lambda k: notify("extract", k, len(posts)),
                               prepare=lambda: _STATE.update(matcher=_matcher(base, cache, fp)),  # only when needed
-                              meanwhile=(lambda: meanwhile(refs)) if meanwhile else None)
+                              meanwhile=(lambda: meanwhile(refs, ref_keys)) if meanwhile else None)
         notify("extract", len(posts), len(posts))
         if cache is not None:
             cache.retain(f"first:{EXTRACTOR_VERSION}", texts)

@@ -290,18 +290,21 @@ def _address_of(title: CitationRef, nxt: CitationRef | None) -> bool:
 RESOLVER_VERSION = "2"
 
 
-def resolve_citations(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cache_path: str | None = None
+def resolve_citations(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cache_path: str | None = None,
+                      ref_keys: Mapping[str, str] | None = None
                       ) -> tuple[list[Citation], list[tuple[str, str, int | None]], list[Problem]]:
     """Citations, series memberships (post key, series name, position) and problems to report.
 
     With ``cache_path`` (the extraction cache's SQLite file) each citing post's resolution is kept under
     the corpus' title fingerprint and that post's references: a rebuild after editing a post's body
     resolves that post only, and builds no title index when nothing changed.  A changed, added or
-    removed title changes the fingerprint, and everything is resolved afresh.
+    removed title changes the fingerprint, and everything is resolved afresh.  ``ref_keys`` (optional)
+    gives, per citing post, a string that changes whenever its references may (the extraction cache's
+    hash of its text with the extractor's version): it saves hashing the references themselves.
     """
     try:
         with collector_paused():  # (its records live to its end and form no cycles: see collector_paused)
-            return _resolve(posts, refs, cache_path)
+            return _resolve(posts, refs, cache_path, ref_keys or {})
     finally:
         forget_strings()  # the normalised and parsed titles served this resolution only
 
@@ -317,8 +320,9 @@ def corpus_fingerprint(posts: list[Post]) -> str:
     return h.hexdigest()
 
 
-def _source_key(post: Post | None, rs: tuple[CitationRef, ...]) -> str:
-    """What one citing post's resolution depends on besides the corpus: its references and where it was read."""
+def _source_key(post: Post | None, rs: tuple[CitationRef, ...] | str) -> str:
+    """What one citing post's resolution depends on besides the corpus: its references (or a key of them)
+    and where it was read."""
     where = (post.sources[0], post.display_title) if post is not None and post.sources else None
     return hashlib.blake2b(repr((where, rs)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
@@ -352,8 +356,8 @@ def _resolve_source(resolver: Resolver, source: str, rs: tuple[CitationRef, ...]
     return citations, problems
 
 
-def _resolve(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cache_path: str | None
-             ) -> tuple[list[Citation], list[tuple[str, str, int | None]], list[Problem]]:
+def _resolve(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cache_path: str | None,
+             ref_keys: Mapping[str, str]) -> tuple[list[Citation], list[tuple[str, str, int | None]], list[Problem]]:
     from ..cache import ExtractionCache
 
     cache = ExtractionCache(cache_path) if cache_path else None
@@ -364,7 +368,7 @@ def _resolve(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cac
         if cache is not None:
             ns = f"cites:{corpus_fingerprint(posts)}"
             by_key = {p.key: p for p in posts}
-            keys = {source: _source_key(by_key.get(source), refs[source]) for source in sources}
+            keys = {source: _source_key(by_key.get(source), ref_keys.get(source) or refs[source]) for source in sources}
             hit = cache.get_many(ns, keys.values())
         resolver: Resolver | None = None
         fresh: dict[str, object] = {}
