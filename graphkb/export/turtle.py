@@ -64,10 +64,11 @@ class SharedWrite:
             if lo >= hi:
                 return None
             if front:
-                self._ends[0] = i = lo + 1
-                i -= 1
+                i = lo
+                self._ends[0] = lo + 1
             else:
-                self._ends[1] = i = hi - 1
+                i = hi - 1
+                self._ends[1] = i
         return self.nodes[i * BLOCK_NODES:(i + 1) * BLOCK_NODES]
 
     def help(self, g: nx.DiGraph) -> dict:
