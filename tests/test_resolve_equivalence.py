@@ -380,3 +380,27 @@ _BEFORE_WORDS = ["笔者", "之前的文章", "论文", "书", "知乎", "的文
 def test_resolve_context_kind_with_its_any_cue_pretest_as_before(before, after, latin):
     ref = CitationRef("title", "某个标题", 0, 6, "", before + "\x1f" + after)
     assert C.context_kind(ref, latin) == _context_kind_plain(ref, latin)
+
+
+def test_resolve_primed_in_a_forked_child_gives_the_same_citations(monkeypatch):
+    """``Resolver.prime`` works out half of the cited texts in a forked child: every text is then known,
+    and resolution gives what it gives without priming."""
+    from graphkb.runtime import can_fork
+
+    rng = random.Random(23)
+    titles = _corpus(rng, 150)
+    bodies = [f"见《{rng.choice(titles)}》和《{v}》，以及论文《Attention Is All You Need》。笔者之前的文章《{rng.choice(titles)}续》"
+              for t in titles[:60] for v in _variants(rng, t)[:2]]
+    posts = [Post(title=t, date="2021-01-01", body=b, sources=(Source("x.md", 1),)) for t, b in zip(titles, bodies)]
+    refs = {p.key: extract_citations(p.body) for p in posts}
+    monkeypatch.setenv("GRAPHKB_WORKERS", "1")
+    plain = resolve_citations(posts, refs)
+    monkeypatch.setenv("GRAPHKB_WORKERS", "2")
+    monkeypatch.setattr(C, "PRIME_PARALLEL_MIN", 1)
+    texts = sorted({r.text for rs in refs.values() for r in rs if r.form == "title"})
+    resolver = C.Resolver(posts)
+    resolver.prime(texts)
+    if can_fork():
+        assert sorted(resolver._seen) == texts  # both halves, the child's included
+        assert all(resolver._seen[t] == C.Resolver(posts)._cited(t) for t in texts)
+    assert resolve_citations(posts, refs) == plain

@@ -15,7 +15,7 @@ from operator import itemgetter
 
 from ..extract.citations import BLOG_HOSTS, CONTEXT_SEP, archive_id, arxiv_id
 from ..model import Citation, CitationRef, Post, Problem
-from ..runtime import collector_paused
+from ..runtime import Forked, can_fork, collector_paused, workers
 from .series import detect_series, prefix_keys
 from .titles import TitleIndex, forget_strings, is_latin, nfkc, parse_series, title_key
 
@@ -135,6 +135,14 @@ class _Reasons(dict):
 _MATCHED = _Reasons()
 
 
+PRIME_PARALLEL_MIN = 2_000  # distinct cited texts; below this a second process costs more than it saves
+
+
+def _cited_texts(resolver: "Resolver", texts: list[str]) -> dict[str, tuple]:
+    """In a forked child: ``Resolver._cited`` of each text (sent back: strings, flags and small Match records)."""
+    return {t: resolver._cited(t) for t in texts}
+
+
 class Resolver:
     """The corpus seen by the resolver: a title index, archive ids, and known series names."""
 
@@ -162,6 +170,25 @@ class Resolver:
         self._seen: dict[str, tuple] = {}  # cited text -> what Resolver.title reads of it (see _cited)
         self._display: dict[str, str] = {}  # post key -> its display title
         self._no_cue: dict[str, tuple[str, str, str]] = {}  # cited text -> Resolver._untyped
+
+    def prime(self, texts: list[str]) -> None:
+        """Work out what ``title`` reads of each cited text alone (``_cited``: the index's look-up, most of
+        resolution's work) before resolving, half of the texts in a forked child when there are enough of
+        them: resolution is the long pole of the concept pass, whose workers leave a core idle when they
+        finish first.  Each text's answer depends on the text and the corpus only, so who computes it does
+        not change the result; without a second core nothing is done ahead, and ``title`` computes each on
+        first sight as before."""
+        todo = [t for t in texts if t not in self._seen]
+        if len(todo) < PRIME_PARALLEL_MIN or workers() < 2 or not can_fork():
+            return
+        child = Forked(_cited_texts, self, todo[1::2])  # every other text: their costs vary, and spread evenly
+        try:
+            for t in todo[::2]:
+                self._seen[t] = self._cited(t)
+            self._seen.update(child.result())
+        except BaseException:
+            child.cancel()
+            raise
 
     def foreign(self, title: str) -> bool:
         return self.latin_is_foreign and is_latin(title)
@@ -370,15 +397,17 @@ def _resolve(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cac
             by_key = {p.key: p for p in posts}
             keys = {source: _source_key(by_key.get(source), ref_keys.get(source) or refs[source]) for source in sources}
             hit = cache.get_many(ns, keys.values())
+        todo = [source for source in sources if not keys or keys[source] not in hit]
         resolver: Resolver | None = None
+        if todo:  # the title index: only when some post is not in the cache
+            resolver = Resolver(posts)
+            resolver.prime(sorted({ref.text for source in todo for ref in refs[source] if ref.form == "title"}))
         fresh: dict[str, object] = {}
         citations: list[Citation] = []
         problems: list[Problem] = []
         for source in sources:
             done = hit.get(keys[source]) if keys else None
             if done is None:
-                if resolver is None:
-                    resolver = Resolver(posts)  # the title index: only when some post is not in the cache
                 done = _resolve_source(resolver, source, refs[source])
                 if keys:
                     fresh[keys[source]] = done
