@@ -17,11 +17,12 @@ from ..model import Citation, Concept, Extraction, Post
 from .iris import file_iri, post_iri, series_iri, work_iri
 
 
-def post_attrs(post: Post, iri: str) -> dict:
+def post_attrs(post: Post, iri: str, key: str | None = None) -> dict:
+    """A post node's attributes (``key``: ``post.key`` when the caller has it already)."""
     return {
         "kind": "post",
         "iri": iri,
-        "key": post.key,
+        "key": post.key if key is None else key,
         "title": post.title,
         "label": post.display_title,
         "date": post.date,
@@ -37,15 +38,17 @@ def post_attrs(post: Post, iri: str) -> dict:
     }
 
 
-def assign_post_iris(posts: Iterable[Post]) -> dict[str, str]:
-    """Post key -> IRI; a rare clash of two slugs is broken by order of appearance (-2, -3...)."""
+def assign_post_iris(posts: Iterable[Post], keys: Iterable[str] | None = None) -> dict[str, str]:
+    """Post key -> IRI; a rare clash of two slugs is broken by order of appearance (-2, -3...).
+    ``keys``: the posts' keys, when the caller has them already (``Post.key`` normalises the title)."""
+    posts = list(posts)
     out: dict[str, str] = {}
     taken: dict[str, int] = {}
-    for p in posts:
+    for p, key in zip(posts, keys if keys is not None else (p.key for p in posts)):
         iri = post_iri(p)
         n = taken.get(iri, 0)
         taken[iri] = n + 1
-        out[p.key] = iri if n == 0 else f"{iri}-{n + 1}"
+        out[key] = iri if n == 0 else f"{iri}-{n + 1}"
     return out
 
 
@@ -92,10 +95,10 @@ def assemble(posts: list[Post], extractions: Mapping[str, Extraction] | None = N
     extractions = extractions or {}
     concepts = concepts or {}
     g = nx.DiGraph()
-    iris = assign_post_iris(posts)
     keys = [p.key for p in posts]  # Post.key normalises the title on every access: once per post
+    iris = assign_post_iris(posts, keys)
     for p, key in zip(posts, keys):
-        g.add_node(iris[key], **post_attrs(p, iris[key]))
+        g.add_node(iris[key], **post_attrs(p, iris[key], key))
 
     # (post IRI, date, mention groups) for every post with an extraction record
     found = [(iris[key], p.date, ex.concepts) for p, key in zip(posts, keys) if (ex := extractions.get(key))]
