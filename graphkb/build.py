@@ -109,14 +109,16 @@ class _Staging:
 def _extract_and_link(posts, result: BuildResult, concept_files, default_concepts, notify, cache_path):
     """Concepts (with aliases mined from the text first), citations and series, for every post."""
     from .extract.run import extract_corpus
-    from .link.citations import resolve_citations
+    from .link.citations import Resolver, resolve_citations
     from .link.conceptbase import load_concept_base
 
     base = load_concept_base(concept_files, use_default=default_concepts)
-    # citations are resolved here while the worker processes match concepts
+    # the resolver's title index is built here while the worker processes mine references, and citations
+    # are resolved here while they match concepts
     extractions, base, alias_rows, (citations, series, problems) = extract_corpus(
-        posts, base.with_mined, cache_path=cache_path, notify=notify,
-        meanwhile=lambda refs, ref_keys: resolve_citations(posts, refs, cache_path=cache_path, ref_keys=ref_keys))
+        posts, base.with_mined, cache_path=cache_path, notify=notify, early=lambda: Resolver(posts),
+        meanwhile=lambda refs, ref_keys, resolver: resolve_citations(posts, refs, cache_path=cache_path,
+                                                                     ref_keys=ref_keys, resolver=resolver))
     result.problems.extend(problems)
     return extractions, citations, series, base, alias_rows
 

@@ -66,15 +66,18 @@ def _concepts(i: int) -> tuple:
 
 
 def _cached(cache: ExtractionCache | None, ns: str, keys: list[str], fn, posts: list[Post], progress=None,
-            prepare: Callable[[], None] | None = None, meanwhile: Callable[[], object] | None = None
-            ) -> tuple[list, object]:
+            prepare: Callable[[], None] | None = None, meanwhile: Callable[[], object] | None = None,
+            meanwhile_on_misses_only: bool = False) -> tuple[list, object]:
     """``fn(i)`` for every post, served from ``cache`` under ``keys`` where possible; ``prepare()`` runs first
-    (before the workers fork) only when some post is not in the cache; returns (results, ``meanwhile()``)."""
+    (before the workers fork) only when some post is not in the cache; returns (results, ``meanwhile()``),
+    with ``meanwhile`` not run at all (None) when ``meanwhile_on_misses_only`` and every post was cached."""
     hit = cache.get_many(ns, keys) if cache else {}
     todo = [i for i, k in enumerate(keys) if k not in hit]
     if todo and prepare is not None:
         prepare()
     _STATE["posts"] = posts
+    if meanwhile_on_misses_only and not todo:
+        meanwhile = None
     fresh, also = _pool_map(fn, todo, progress, meanwhile)
     new = {keys[i]: r for i, r in zip(todo, fresh)}
     if cache is not None:
@@ -102,23 +105,28 @@ def _matcher(base, cache: ExtractionCache | None, fp: str):
 
 def extract_corpus(posts: list[Post], base_loader: Callable[[list], tuple], *, cache_path: str | None = None,
                    notify: Callable[[str, int, int], None] | None = None,
-                   meanwhile: Callable[[dict[str, tuple[CitationRef, ...]], dict[str, str]], object] | None = None
+                   early: Callable[[], object] | None = None,
+                   meanwhile: Callable[[dict[str, tuple[CitationRef, ...]], dict[str, str], object], object] | None = None
                    ) -> tuple[dict[str, Extraction], object, list, object]:
     """Mine aliases and cross-references in every post, extend the concept base with the aliases, then
     find concept mentions.
 
-    ``base_loader(mined)`` returns (extended base, alias rows).  ``meanwhile(refs by post key)`` (citation
-    resolution) runs in this process while the workers match concepts.  Returns (extractions by post
-    key, base, rows, what ``meanwhile`` returned).  ``meanwhile`` also gets, per post key, a key of what
-    its references were extracted from (extractor version and text hash).
+    ``base_loader(mined)`` returns (extended base, alias rows).  ``meanwhile(refs by post key, ref keys,
+    early)`` (citation resolution) runs in this process while the workers match concepts; ref keys give,
+    per post key, a key of what its references were extracted from (extractor version and text hash).
+    ``early()`` runs in this process while the workers mine aliases and references, and only when some
+    post was not in the cache (else ``meanwhile`` gets None): the resolver's title index, which those
+    posts' references will need, built while this process would otherwise wait.  Returns (extractions by
+    post key, base, rows, what ``meanwhile`` returned).
     """
     notify = notify or (lambda stage, done, total: None)
     cache = ExtractionCache(cache_path) if cache_path else None
     keys = [p.key for p in posts]
     try:
         texts = [body_hash(f"{p.title or ''}\x00{p.body}") for p in posts]
-        first, _ = _cached(cache, f"first:{EXTRACTOR_VERSION}", texts, _first_pass, posts,
-                           lambda k: notify("aliases", k, len(posts)))
+        first, early_done = _cached(cache, f"first:{EXTRACTOR_VERSION}", texts, _first_pass, posts,
+                                    lambda k: notify("aliases", k, len(posts)), meanwhile=early,
+                                    meanwhile_on_misses_only=True)
         refs = {key: cs for key, (_, cs) in zip(keys, first)}
         ref_keys = {key: f"{EXTRACTOR_VERSION}:{h}" for key, h in zip(keys, texts)}  # what each post's refs come from
         base, rows = base_loader([(key, a) for key, (ms, _) in zip(keys, first) for a in ms])
@@ -126,7 +134,7 @@ def extract_corpus(posts: list[Post], base_loader: Callable[[list], tuple], *, c
         found, also = _cached(cache, f"concepts:{fp}", texts, _concepts, posts,
                               lambda k: notify("extract", k, len(posts)),
                               prepare=lambda: _STATE.update(matcher=_matcher(base, cache, fp)),  # only when needed
-                              meanwhile=(lambda: meanwhile(refs, ref_keys)) if meanwhile else None)
+                              meanwhile=(lambda: meanwhile(refs, ref_keys, early_done)) if meanwhile else None)
         notify("extract", len(posts), len(posts))
         if cache is not None:
             cache.retain(f"first:{EXTRACTOR_VERSION}", texts)

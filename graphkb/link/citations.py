@@ -318,7 +318,7 @@ RESOLVER_VERSION = "2"
 
 
 def resolve_citations(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cache_path: str | None = None,
-                      ref_keys: Mapping[str, str] | None = None
+                      ref_keys: Mapping[str, str] | None = None, resolver: Resolver | None = None
                       ) -> tuple[list[Citation], list[tuple[str, str, int | None]], list[Problem]]:
     """Citations, series memberships (post key, series name, position) and problems to report.
 
@@ -328,10 +328,11 @@ def resolve_citations(posts: list[Post], refs: Mapping[str, tuple[CitationRef, .
     removed title changes the fingerprint, and everything is resolved afresh.  ``ref_keys`` (optional)
     gives, per citing post, a string that changes whenever its references may (the extraction cache's
     hash of its text with the extractor's version): it saves hashing the references themselves.
+    ``resolver``: a ``Resolver(posts)`` built beforehand, used if some post needs resolving.
     """
     try:
         with collector_paused():  # (its records live to its end and form no cycles: see collector_paused)
-            return _resolve(posts, refs, cache_path, ref_keys or {})
+            return _resolve(posts, refs, cache_path, ref_keys or {}, resolver)
     finally:
         forget_strings()  # the normalised and parsed titles served this resolution only
 
@@ -384,7 +385,8 @@ def _resolve_source(resolver: Resolver, source: str, rs: tuple[CitationRef, ...]
 
 
 def _resolve(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cache_path: str | None,
-             ref_keys: Mapping[str, str]) -> tuple[list[Citation], list[tuple[str, str, int | None]], list[Problem]]:
+             ref_keys: Mapping[str, str], resolver: Resolver | None = None
+             ) -> tuple[list[Citation], list[tuple[str, str, int | None]], list[Problem]]:
     from ..cache import ExtractionCache
 
     cache = ExtractionCache(cache_path) if cache_path else None
@@ -398,9 +400,11 @@ def _resolve(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cac
             keys = {source: _source_key(by_key.get(source), ref_keys.get(source) or refs[source]) for source in sources}
             hit = cache.get_many(ns, keys.values())
         todo = [source for source in sources if not keys or keys[source] not in hit]
-        resolver: Resolver | None = None
-        if todo:  # the title index: only when some post is not in the cache
+        if not todo:
+            resolver = None  # (one built beforehand is not needed)
+        elif resolver is None:  # the title index: only when some post is not in the cache
             resolver = Resolver(posts)
+        if resolver is not None:
             resolver.prime(sorted({ref.text for source in todo for ref in refs[source] if ref.form == "title"}))
         fresh: dict[str, object] = {}
         citations: list[Citation] = []
