@@ -321,13 +321,19 @@ def test_resolve_detect_series_as_before():
     assert S.detect_series(posts[:50], cited[:10]) == _detect_series_plain(posts[:50], cited[:10])
 
 
-def test_resolve_resolver_memo_per_cited_text_gives_a_fresh_resolver_answer():
-    rng = random.Random(17)
-    titles = _corpus(rng, 120)
+def _citing_posts(seed: int, n: int, citing: int) -> tuple[list[Post], dict]:
+    """``n`` posts, the first ``2 * citing`` of which cite others by their titles or variants of them,
+    and a paper; with their references."""
+    rng = random.Random(seed)
+    titles = _corpus(rng, n)
     bodies = [f"见《{rng.choice(titles)}》和《{v}》，以及论文《Attention Is All You Need》。笔者之前的文章《{rng.choice(titles)}续》"
-              for t in titles[:40] for v in _variants(rng, t)[:2]]
+              for t in titles[:citing] for v in _variants(rng, t)[:2]]
     posts = [Post(title=t, date="2021-01-01", body=b, sources=(Source("x.md", 1),)) for t, b in zip(titles, bodies)]
-    refs = {p.key: extract_citations(p.body) for p in posts}
+    return posts, {p.key: extract_citations(p.body) for p in posts}
+
+
+def test_resolve_resolver_memo_per_cited_text_gives_a_fresh_resolver_answer():
+    posts, refs = _citing_posts(17, 120, 40)
     warm = C.Resolver(posts)
     for source, rs in list(refs.items()) * 2:
         for ref in rs:
@@ -387,12 +393,7 @@ def test_resolve_primed_in_a_forked_child_gives_the_same_citations(monkeypatch):
     and resolution gives what it gives without priming."""
     from graphkb.runtime import can_fork
 
-    rng = random.Random(23)
-    titles = _corpus(rng, 150)
-    bodies = [f"见《{rng.choice(titles)}》和《{v}》，以及论文《Attention Is All You Need》。笔者之前的文章《{rng.choice(titles)}续》"
-              for t in titles[:60] for v in _variants(rng, t)[:2]]
-    posts = [Post(title=t, date="2021-01-01", body=b, sources=(Source("x.md", 1),)) for t, b in zip(titles, bodies)]
-    refs = {p.key: extract_citations(p.body) for p in posts}
+    posts, refs = _citing_posts(23, 150, 60)
     monkeypatch.setenv("GRAPHKB_WORKERS", "1")
     plain = resolve_citations(posts, refs)
     monkeypatch.setenv("GRAPHKB_WORKERS", "2")
