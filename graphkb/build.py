@@ -146,19 +146,16 @@ def _export(g, formats: Sequence[str], out_dir: str, staging: "_Staging", notify
     """Write every format to its staged path.  On a large graph with two cores a forked child writes every
     format but the first (the HTML) while this process writes the first (Turtle); then the child helps
     with the first, taking blocks of nodes from its end (``SharedWrite``).  They share nothing but the graph."""
+    from .export.turtle import SHAREABLE, SharedWrite, write_rdf
     from .runtime import Forked, can_fork, workers
 
     jobs = [(fmt, staging.path(os.path.join(out_dir, get_exporter(fmt).filename))) for fmt in formats]
     fmt, path = jobs[0]
-    shareable = fmt in ("turtle", "nt")
+    shareable = fmt in SHAREABLE
     if (len(jobs) < 2 and not shareable) or workers() < 2 or not can_fork() \
             or g.number_of_nodes() + g.number_of_edges() < PARALLEL_EXPORT_MIN:
         return _run_exports(g, jobs, notify, len(jobs))
-    share = None
-    if shareable:
-        from .export.turtle import SharedWrite
-
-        share = SharedWrite(g, path, fmt)
+    share = SharedWrite(g, path, fmt) if shareable else None
     child = Forked(_exports_then_help, g, jobs[1:], share)
     others: dict[str, int | None] = {}
 
@@ -169,8 +166,6 @@ def _export(g, formats: Sequence[str], out_dir: str, staging: "_Staging", notify
 
     try:
         if share is not None:
-            from .export.turtle import write_rdf
-
             share.helper_part = helper_part
             counts = {fmt: write_rdf(g, path, fmt, share)}
         else:
