@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 
 import networkx as nx
@@ -80,8 +80,7 @@ class SharedWrite:
             while (nodes := self.claim(front=False)) is not None:
                 chunks = list(node_chunks(g, nodes, shared))
                 count += sum(map(len, chunks))
-                data = _serialize(chain.from_iterable(chunks), self.fmt)
-                data = data[len(header):] if data.startswith(header) else data
+                data = _without_header(_serialize(chain.from_iterable(chunks), self.fmt), header)
                 fh.write(data)
                 sizes.append(len(data))
         return {"count": count, "shared": list(shared), "sizes": sizes}
@@ -91,22 +90,30 @@ class SharedWrite:
             os.unlink(self.tail_path)
 
 
-def _front_chunks(g: nx.DiGraph, share: SharedWrite, shared: dict, count: list[int]) -> Iterator[list[ox.Triple]]:
-    """The head, then the blocks the writer claims from the front, a list per node (see ``write_rdf``)."""
-    chunk = head_chunk(g)
-    count[0] += len(chunk)
-    yield chunk
+def _counted(chunks: Iterable[list[ox.Triple]], count: list[int]) -> Iterator[list[ox.Triple]]:
+    """``chunks``, adding their lengths to ``count[0]``: per node, not per triple, so that ``chain`` hands
+    the triples to Oxigraph without a Python frame each."""
+    for chunk in chunks:
+        count[0] += len(chunk)
+        yield chunk
+
+
+def _without_header(data: bytes, header: bytes) -> bytes:
+    return data[len(header):] if data.startswith(header) else data
+
+
+def _front_chunks(g: nx.DiGraph, share: SharedWrite, shared: dict) -> Iterator[list[ox.Triple]]:
+    """The head, then the blocks the writer claims from the front, a list per node."""
+    yield head_chunk(g)
     while (nodes := share.claim(front=True)) is not None:
-        for chunk in node_chunks(g, nodes, shared):
-            count[0] += len(chunk)
-            yield chunk
+        yield from node_chunks(g, nodes, shared)
 
 
 def _shared_write(g: nx.DiGraph, fh, share: SharedWrite) -> int:
     """The writer's side of a :class:`SharedWrite` into ``fh``: its blocks, the helper's, then the shared
     subjects of both; returns the number of triples."""
     count, shared = [0], {}
-    _serialize(chain.from_iterable(_front_chunks(g, share, shared, count)), share.fmt, fh)
+    _serialize(chain.from_iterable(_counted(_front_chunks(g, share, shared), count)), share.fmt, fh)
     header = _header(share.fmt)
     has_header = count[0] > 0  # Oxigraph wrote the header with the first triple
     try:
@@ -125,7 +132,7 @@ def _shared_write(g: nx.DiGraph, fh, share: SharedWrite) -> int:
     last = shared_chunk(chain(shared, part["shared"]))
     if last:
         data = _serialize(last, share.fmt)
-        fh.write(data[len(header):] if has_header else data)
+        fh.write(_without_header(data, header) if has_header else data)
     return count[0] + part["count"] + len(last)
 
 
@@ -135,13 +142,7 @@ def write_rdf(g: nx.DiGraph, path: str, fmt: str = "turtle", share: SharedWrite 
         if share is not None:
             return _shared_write(g, fh, share)
         count = [0]
-
-        def counted():  # per node, not per triple: chain hands the triples to Oxigraph without a Python frame each
-            for chunk in triple_chunks(g):
-                count[0] += len(chunk)
-                yield chunk
-
-        _serialize(chain.from_iterable(counted()), fmt, fh)
+        _serialize(chain.from_iterable(_counted(triple_chunks(g), count)), fmt, fh)
     return count[0]
 
 
