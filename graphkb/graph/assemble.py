@@ -17,12 +17,12 @@ from ..model import Citation, Concept, Extraction, Post
 from .iris import file_iri, post_iri, series_iri, work_iri
 
 
-def post_attrs(post: Post, iri: str, key: str | None = None) -> dict:
-    """A post node's attributes (``key``: ``post.key`` when the caller has it already)."""
+def post_attrs(post: Post, iri: str, key: str) -> dict:
+    """A post node's attributes (``key``: ``post.key``, which normalises the title on every access)."""
     return {
         "kind": "post",
         "iri": iri,
-        "key": post.key if key is None else key,
+        "key": key,
         "title": post.title,
         "label": post.display_title,
         "date": post.date,
@@ -38,13 +38,12 @@ def post_attrs(post: Post, iri: str, key: str | None = None) -> dict:
     }
 
 
-def assign_post_iris(posts: Iterable[Post], keys: Iterable[str] | None = None) -> dict[str, str]:
-    """Post key -> IRI; a rare clash of two slugs is broken by order of appearance (-2, -3...).
-    ``keys``: the posts' keys, when the caller has them already (``Post.key`` normalises the title)."""
-    posts = list(posts)
+def assign_post_iris(posts: Iterable[Post], keys: Iterable[str]) -> dict[str, str]:
+    """Post key -> IRI (``keys``: the posts' keys, in order); a rare clash of two slugs is broken by order
+    of appearance (-2, -3...)."""
     out: dict[str, str] = {}
     taken: dict[str, int] = {}
-    for p, key in zip(posts, keys if keys is not None else (p.key for p in posts)):
+    for p, key in zip(posts, keys):
         iri = post_iri(p)
         n = taken.get(iri, 0)
         taken[iri] = n + 1
