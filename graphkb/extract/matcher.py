@@ -138,20 +138,28 @@ def _fold(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+def _jieba_dict_path() -> str | None:
+    """The path of jieba's bundled dictionary (``dict.txt``), or None without jieba.
+
+    The file only: importing jieba costs 0.13 s, and the ImportErrors it swallows while importing leave
+    reference cycles that pin the caller's frames while a build pauses the garbage collector."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.origin:
+        return None
+    return os.path.join(os.path.dirname(spec.origin), "dict.txt")
+
+
 @functools.lru_cache(maxsize=4)
 def _jieba_words(min_freq: int = 1) -> tuple[tuple[str, int], ...]:
     """(word, frequency) of jieba's bundled dictionary: Han words of two characters or more, this frequent.
 
     The regex skips lines whose frequency has too few digits (0.04 s where reading all 337k words took 0.2 s).
     """
-    import importlib.util
-
-    # the file only: importing jieba costs 0.13 s, and the ImportErrors it swallows while importing leave
-    # reference cycles that pin the caller's frames while a build pauses the garbage collector
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.origin:
+    path = _jieba_dict_path()
+    if path is None:
         raise ModuleNotFoundError("jieba is not installed; it is a dependency of graphkb (pip install jieba)")
-    path = os.path.join(os.path.dirname(spec.origin), "dict.txt")
     digits = len(str(max(min_freq, 1)))
     line = re.compile(r"^([\u3400-\u9fff\uf900-\ufaff]{2,}) ([1-9]\d{%d,})" % (digits - 1), re.M)
     with open(path, encoding="utf-8") as fh:
@@ -195,12 +203,9 @@ _LEAD_HAN = 300
 def _han_by_frequency() -> tuple[str, ...]:
     """Han characters, most frequent first: summed frequencies of the words of jieba's dictionary (seen at
     least 100 times) that hold them; () without jieba."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.origin:
+    path = _jieba_dict_path()
+    if path is None:
         return ()
-    path = os.path.join(os.path.dirname(spec.origin), "dict.txt")
     try:
         with open(path, encoding="utf-8") as fh:
             found = re.findall(r"^([\u3400-\u9fff\uf900-\ufaff]+) ([1-9]\d{2,})", fh.read(), re.M)
