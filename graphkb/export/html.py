@@ -11,8 +11,6 @@ DOM with textContent only; links are made for http(s) URLs only.
 """
 from __future__ import annotations
 
-import contextlib
-import gc
 import heapq
 import json
 import operator
@@ -210,27 +208,16 @@ def _info(g: nx.DiGraph, node: str, refs: _Refs) -> dict:
     return info
 
 
-@contextlib.contextmanager
-def _collector_paused():
-    """Python's cyclic garbage collector off inside this (as it was before, after).
-
-    The page data is a few hundred thousand small lists and dicts that all stay alive; every so many
-    new containers the collector makes a full pass over every container in the process, the whole
-    graph included (~0.15 s each on a 320k-edge graph, 3-5 per page, more as the graph grows), and
-    finds nothing: none of it is garbage.  Reference counting still frees what is dropped meanwhile."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def explorer_data(g: nx.DiGraph, limit: int = DEFAULT_LIMIT, seed: int = 0, first_edges: int = FIRST_EDGES,
                   edge_limit: int = EDGE_LIMIT) -> dict:
-    """Everything the page draws, as plain JSON-ready data: nodes, edges, side-panel details, counts."""
-    with _collector_paused():
+    """Everything the page draws, as plain JSON-ready data: nodes, edges, side-panel details, counts.
+
+    The cyclic collector is paused meanwhile: the page data is a few hundred thousand small lists and dicts
+    that all stay alive, and every so many new containers the collector would make a full pass over the
+    process, the whole graph included (~0.15 s each on a 320k-edge graph, 3-5 per page), finding nothing."""
+    from ..runtime import collector_paused
+
+    with collector_paused():
         return _explorer_data(g, limit, seed, first_edges, edge_limit)
 
 
