@@ -109,14 +109,15 @@ class _Staging:
 def _extract_and_link(posts, result: BuildResult, concept_files, default_concepts, notify, cache_path):
     """Concepts (with aliases mined from the text first), citations and series, for every post."""
     from .extract.run import extract_corpus
-    from .link.citations import Resolver, resolve_citations
+    from .link.citations import corpus_resolver, resolve_citations
     from .link.conceptbase import load_concept_base
 
     base = load_concept_base(concept_files, use_default=default_concepts)
-    # the resolver's title index is built here while the worker processes mine references, and citations
-    # are resolved here while they match concepts
+    # the resolver's title index is built (or read from the cache) here while the worker processes mine
+    # references, and citations are resolved here while they match concepts
     extractions, base, alias_rows, (citations, series, problems) = extract_corpus(
-        posts, base.with_mined, cache_path=cache_path, notify=notify, early=lambda: Resolver(posts),
+        posts, base.with_mined, cache_path=cache_path, notify=notify,
+        early=lambda: corpus_resolver(posts, cache_path),
         meanwhile=lambda refs, ref_keys, resolver: resolve_citations(posts, refs, cache_path=cache_path,
                                                                      ref_keys=ref_keys, resolver=resolver))
     result.problems.extend(problems)

@@ -118,49 +118,61 @@ def test_cache_parallel_and_serial_extraction_agree(corpus, tmp_path, monkeypatc
 
 
 class _CountResolvers:
+    """How many resolvers were made, and how many title indexes built (the rest were read from the cache)."""
+
     def __init__(self, monkeypatch):
         from graphkb.link import citations
 
-        self.made = 0
-        real = citations.Resolver
+        self.made = self.indexes = 0
+        real, real_index = citations.Resolver, citations.TitleIndex
 
         def counted(*args, **kw):
             self.made += 1
             return real(*args, **kw)
 
+        def counted_index(*args, **kw):
+            self.indexes += 1
+            return real_index(*args, **kw)
+
         monkeypatch.setattr(citations, "Resolver", counted)
+        monkeypatch.setattr(citations, "TitleIndex", counted_index)
 
 
 def test_cache_citations_resolved_once_then_served(corpus, tmp_path, monkeypatch):
-    """Resolution is cached per citing post under the corpus' titles: an unchanged rebuild builds no title
-    index, a body edit re-resolves that post only, a changed title re-resolves everything; each time the
-    graph equals a clean build's."""
+    """Resolution is cached per citing post under the corpus' titles: an unchanged rebuild makes no
+    resolver, a body edit re-resolves that post only with the title index the first build kept, a changed
+    title builds a new index and re-resolves everything; each time the graph equals a clean build's."""
     out = tmp_path / "out"
     resolvers = _CountResolvers(monkeypatch)
     _build(corpus, out)
-    assert resolvers.made == 1
+    assert (resolvers.made, resolvers.indexes) == (1, 1)
     db = sqlite3.connect(cache_path(str(out)))
     cited = db.execute("SELECT COUNT(*) FROM entries WHERE ns LIKE 'cites:%'").fetchone()[0]
+    kept = db.execute("SELECT COUNT(*) FROM entries WHERE ns LIKE 'resolver:%'").fetchone()[0]
     db.close()
     assert cited == 15  # one entry per post
+    assert kept == 1  # what the resolver worked out from the corpus
 
     _build(corpus, out)
-    assert resolvers.made == 1  # nothing changed: every post's citations from the cache
+    assert (resolvers.made, resolvers.indexes) == (1, 1)  # nothing changed: every post's citations from the cache
 
     post = corpus / "posts" / "8455.md"
     post.write_text(post.read_text(encoding="utf-8") + "\n另见《流模型小记（一）：从NICE开始》。\n", encoding="utf-8")
     _build(corpus, out)
-    assert resolvers.made == 2
+    assert (resolvers.made, resolvers.indexes) == (2, 1)  # the body changed, no title: the index is read back
     clean = tmp_path / "clean"
     _build(corpus, clean, cache=False)
     assert _ttl(out) == _ttl(clean)
+    assert resolvers.indexes == 2  # (the clean build's own)
 
     text = post.read_text(encoding="utf-8")
     post.write_text(text.replace(text.splitlines()[0], text.splitlines()[0] + "（修订版）", 1), encoding="utf-8")
     _build(corpus, out)
+    assert resolvers.indexes == 3  # a title changed: a new index
     _build(corpus, clean, cache=False)
     assert _ttl(out) == _ttl(clean)
     db = sqlite3.connect(cache_path(str(out)))
+    assert db.execute("SELECT COUNT(DISTINCT ns) FROM entries WHERE ns LIKE 'resolver:%'").fetchone()[0] == 1
     namespaces = db.execute("SELECT COUNT(DISTINCT ns) FROM entries WHERE ns LIKE 'cites:%'").fetchone()[0]
     db.close()
     assert namespaces == 1  # the old corpus' entries are gone

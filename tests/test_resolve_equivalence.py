@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import pickle
 import random
 import re
 import unicodedata
@@ -339,6 +340,20 @@ def test_resolve_resolver_memo_per_cited_text_gives_a_fresh_resolver_answer():
         for ref in rs:
             if ref.form == "title":
                 assert warm.title(source, ref) == C.Resolver(posts).title(source, ref), ref.text
+
+
+def test_resolve_resolver_from_a_pickled_state_answers_as_one_built_from_the_posts():
+    """``corpus_resolver`` keeps ``Resolver.state()`` in the cache: read back (pickled, as the cache does),
+    it must resolve every reference (titles and addresses) as a resolver built from the posts does."""
+    posts, refs = _citing_posts(23, 120, 40)
+    built = C.Resolver(posts)
+    state = pickle.loads(pickle.dumps(built.state(), protocol=pickle.HIGHEST_PROTOCOL))
+    loaded = C.Resolver(posts, state)
+    assert loaded.index.titles == built.index.titles and loaded.prefixes == built.prefixes
+    for source, rs in refs.items():
+        for ref in rs:
+            answer = (lambda r: r.title(source, ref)) if ref.form == "title" else (lambda r: r.url(source, ref))
+            assert answer(loaded) == answer(built), ref.text
 
 
 def _context_kind_plain(ref: CitationRef, latin: bool = False) -> tuple[str | None, str]:

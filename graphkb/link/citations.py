@@ -144,32 +144,50 @@ def _cited_texts(resolver: "Resolver", texts: list[str]) -> dict[str, tuple]:
 
 
 class Resolver:
-    """The corpus seen by the resolver: a title index, archive ids, and known series names."""
+    """The corpus seen by the resolver: a title index, archive ids, and known series names.
 
-    def __init__(self, posts: list[Post]):
+    ``state``: what ``state()`` returned for a corpus with the same ``corpus_fingerprint`` (see
+    :func:`corpus_resolver`), instead of working it out again from ``posts``."""
+
+    def __init__(self, posts: list[Post], state: tuple | None = None):
         keyed = [(p.key, p) for p in posts]  # Post.key normalises the title on every access: once here
         self.posts = dict(keyed)
-        self.index = TitleIndex((key, p.title) for key, p in keyed if p.title)
-        self.by_archive: dict[str, str] = {}
-        by_key = sorted(keyed, key=itemgetter(0))
-        for key, p in by_key:
-            for aid in (p.source_id, archive_id(p.url or "")):
-                if aid and aid.isdigit():
-                    self.by_archive.setdefault(aid, key)
-        # the blog's own addresses, learned from the posts' URLs: a link to one is a link to that post
-        self.by_address: dict[str, str] = {}
-        for key, p in by_key:
-            if p.url and _WEB.match(p.url):
-                self.by_address.setdefault(_address(p.url), key)
-        self.hosts = {a.partition("/")[0] for a in self.by_address}
-        self.prefixes = {pre for p in posts if p.title for pre in prefix_keys(p.title)}
-        titled = [p.title for p in posts if p.title]
-        # a blog that titles its posts in Chinese cites English titles of other people's work
-        self.latin_is_foreign = sum(map(is_latin, titled)) < len(titled) / 2
+        self.fingerprint: str | None = None  # corpus_fingerprint(posts), when the caller has it
+        (self.index, self.by_archive, self.by_address, self.hosts, self.prefixes,
+         self.latin_is_foreign) = state if state is not None else self._read_corpus(posts, keyed)
         self._same_series: dict[str, bool] = {}
         self._seen: dict[str, tuple] = {}  # cited text -> what Resolver.title reads of it (see _cited)
         self._display: dict[str, str] = {}  # post key -> its display title
         self._no_cue: dict[str, tuple[str, str, str]] = {}  # cited text -> Resolver._untyped
+
+    @staticmethod
+    def _read_corpus(posts: list[Post], keyed: list[tuple[str, Post]]) -> tuple:
+        """(title index, archive ids, the blog's addresses, its hosts, series prefixes, whether Latin titles
+        are foreign): from the keys, titles, archive ids and URLs of ``posts`` only, all that
+        ``corpus_fingerprint`` hashes."""
+        index = TitleIndex((key, p.title) for key, p in keyed if p.title)
+        by_archive: dict[str, str] = {}
+        by_key = sorted(keyed, key=itemgetter(0))
+        for key, p in by_key:
+            for aid in (p.source_id, archive_id(p.url or "")):
+                if aid and aid.isdigit():
+                    by_archive.setdefault(aid, key)
+        # the blog's own addresses, learned from the posts' URLs: a link to one is a link to that post
+        by_address: dict[str, str] = {}
+        for key, p in by_key:
+            if p.url and _WEB.match(p.url):
+                by_address.setdefault(_address(p.url), key)
+        hosts = {a.partition("/")[0] for a in by_address}
+        prefixes = {pre for p in posts if p.title for pre in prefix_keys(p.title)}
+        titled = [p.title for p in posts if p.title]
+        # a blog that titles its posts in Chinese cites English titles of other people's work
+        latin_is_foreign = sum(map(is_latin, titled)) < len(titled) / 2
+        return index, by_archive, by_address, hosts, prefixes, latin_is_foreign
+
+    def state(self) -> tuple:
+        """What ``__init__`` worked out from the corpus, picklable; take it before resolving anything, while
+        the title index's memos are empty."""
+        return self.index, self.by_archive, self.by_address, self.hosts, self.prefixes, self.latin_is_foreign
 
     def prime(self, texts: list[str]) -> None:
         """Work out what ``title`` reads of each cited text alone (``_cited``: the index's look-up, most of
@@ -324,11 +342,13 @@ def resolve_citations(posts: list[Post], refs: Mapping[str, tuple[CitationRef, .
 
     With ``cache_path`` (the extraction cache's SQLite file) each citing post's resolution is kept under
     the corpus' title fingerprint and that post's references: a rebuild after editing a post's body
-    resolves that post only, and builds no title index when nothing changed.  A changed, added or
-    removed title changes the fingerprint, and everything is resolved afresh.  ``ref_keys`` (optional)
+    resolves that post only, with the title index kept by the last build (``corpus_resolver``), and
+    needs no index when nothing changed.  A changed, added or removed title changes the fingerprint, and
+    everything is resolved afresh.  ``ref_keys`` (optional)
     gives, per citing post, a string that changes whenever its references may (the extraction cache's
     hash of its text with the extractor's version): it saves hashing the references themselves.
-    ``resolver``: a ``Resolver(posts)`` built beforehand, used if some post needs resolving.
+    ``resolver``: a ``Resolver(posts)`` made beforehand (``corpus_resolver``), used if some post needs resolving;
+    without it one is made here when needed.
     """
     try:
         with collector_paused():  # (its records live to its end and form no cycles: see collector_paused)
@@ -346,6 +366,30 @@ def corpus_fingerprint(posts: list[Post]) -> str:
         h.update("\x1f".join((p.key, p.title or "", p.display_title, p.source_id or "", p.url or "", "\x1e"))
                  .encode("utf-8", "surrogatepass"))
     return h.hexdigest()
+
+
+def corpus_resolver(posts: list[Post], cache_path: str | None = None) -> Resolver:
+    """``Resolver(posts)``; with ``cache_path`` (the extraction cache), what it works out from the corpus is
+    kept there under ``corpus_fingerprint(posts)`` and read back by the next build with the same titles,
+    archive ids and URLs: an edit of a post's body then loads it (0.05 s at 9k posts) instead of building
+    it again (0.33 s; the title index alone ~4 s at 90k posts)."""
+    if not cache_path:
+        return Resolver(posts)
+    from ..cache import ExtractionCache
+
+    fingerprint = corpus_fingerprint(posts)
+    ns = f"resolver:{fingerprint}"
+    cache = ExtractionCache(cache_path)
+    try:
+        state = cache.get_many(ns, ["state"]).get("state")
+        resolver = Resolver(posts, state)
+        if state is None:
+            cache.put_many(ns, {"state": resolver.state()})
+            cache.retain(ns, ["state"])  # another corpus' state can never be read again
+    finally:
+        cache.close()
+    resolver.fingerprint = fingerprint
+    return resolver
 
 
 def _source_key(post: Post | None, rs: tuple[CitationRef, ...] | str) -> str:
@@ -395,7 +439,8 @@ def _resolve(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cac
         keys: dict[str, str] = {}
         hit: dict[str, object] = {}
         if cache is not None:
-            ns = f"cites:{corpus_fingerprint(posts)}"
+            fingerprint = resolver.fingerprint if resolver is not None else None
+            ns = f"cites:{fingerprint or corpus_fingerprint(posts)}"
             by_key = {p.key: p for p in posts}
             keys = {source: _source_key(by_key.get(source), ref_keys.get(source) or refs[source]) for source in sources}
             hit = cache.get_many(ns, keys.values())
@@ -403,7 +448,7 @@ def _resolve(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cac
         if not todo:
             resolver = None  # (one built beforehand is not needed)
         elif resolver is None:  # the title index: only when some post is not in the cache
-            resolver = Resolver(posts)
+            resolver = corpus_resolver(posts, cache_path)
         if resolver is not None:
             resolver.prime(sorted({ref.text for source in todo for ref in refs[source] if ref.form == "title"}))
         fresh: dict[str, object] = {}
