@@ -5,6 +5,7 @@ link -> ``Citation`` ; graph and export consume all of them.  Nothing here holds
 """
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import unicodedata
@@ -52,9 +53,11 @@ class Post:
     def display_title(self) -> str:
         return self.title or derive_title(self.body, self.date)
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
-        """Stable identity used for IRIs, caches and sorting: title (or body start) and date."""
+        """Stable identity used for IRIs, caches and sorting: title (or body start) and date.
+
+        Worked out on first access and kept (every stage reads it: ~2 µs of normalising a time, 6 times a post)."""
         return f"{self.date or ''}|{norm_title(self.title) if self.title else 'untitled:' + norm_title(self.body[:80])}"
 
 

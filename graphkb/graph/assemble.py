@@ -18,7 +18,7 @@ from .iris import file_iri, post_iri, series_iri, work_iri
 
 
 def post_attrs(post: Post, iri: str, key: str) -> dict:
-    """A post node's attributes (``key``: ``post.key``, which normalises the title on every access)."""
+    """A post node's attributes (``key``: ``post.key``)."""
     return {
         "kind": "post",
         "iri": iri,
@@ -121,7 +121,7 @@ def assemble(posts: list[Post], extractions: Mapping[str, Extraction] | None = N
     extractions = extractions or {}
     concepts = concepts or {}
     g = nx.DiGraph()
-    keys = [p.key for p in posts]  # Post.key normalises the title on every access: once per post
+    keys = [p.key for p in posts]
     iris = assign_post_iris(posts, keys)
     for p, key in zip(posts, keys):
         g.add_node(iris[key], **post_attrs(p, iris[key], key))

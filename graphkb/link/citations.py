@@ -150,7 +150,7 @@ class Resolver:
     :func:`corpus_resolver`), instead of working it out again from ``posts``."""
 
     def __init__(self, posts: list[Post], state: tuple | None = None):
-        keyed = [(p.key, p) for p in posts]  # Post.key normalises the title on every access: once here
+        keyed = [(p.key, p) for p in posts]
         self.posts = dict(keyed)
         self.fingerprint: str | None = None  # corpus_fingerprint(posts), when the caller has it
         (self.index, self.by_archive, self.by_address, self.hosts, self.prefixes,

@@ -51,8 +51,6 @@ def detect_series(posts: Iterable[Post], cited_titles: Iterable[str] = ()) -> li
     for an unnumbered series they follow the dates when every member is in the corpus with a full date.
     """
     posts = [p for p in posts if p.title]
-    # Post.key normalises the title on every access: once per post here (by identity, the posts are alive)
-    keys = {id(p): p.key for p in posts}
     numbered: dict[str, list[tuple[Post, int | None]]] = defaultdict(list)
     parts: dict[str, list[tuple[Post, int | None]]] = defaultdict(list)
     names: dict[str, list[tuple[str, str]]] = defaultdict(list)  # key -> (date|key, printed name)
@@ -62,7 +60,7 @@ def detect_series(posts: Iterable[Post], cited_titles: Iterable[str] = ()) -> li
             continue
         k = title_key(st.name)
         (numbered if st.numbered else parts)[k].append((p, st.number))
-        names[k].append(((p.date or "") + keys[id(p)], nfkc(st.name)))
+        names[k].append(((p.date or "") + p.key, nfkc(st.name)))
     out: list[tuple[str, str, int | None]] = []
 
     def name_of(k: str) -> str:
@@ -72,17 +70,17 @@ def detect_series(posts: Iterable[Post], cited_titles: Iterable[str] = ()) -> li
     for k, members in numbered.items():
         members = members + [(p, None) for p, _ in parts.pop(k, [])]
         for p, n in members:
-            out.append((keys[id(p)], name_of(k), n))
-            taken.add(keys[id(p)])
+            out.append((p.key, name_of(k), n))
+            taken.add(p.key)
     for k, members in parts.items():
         if len(members) < 2:
             continue
-        for rank, (p, _) in enumerate(sorted(members, key=lambda m: (m[1], keys[id(m[0])])), start=1):
-            out.append((keys[id(p)], name_of(k), rank))
-            taken.add(keys[id(p)])
+        for rank, (p, _) in enumerate(sorted(members, key=lambda m: (m[1], m[0].key)), start=1):
+            out.append((p.key, name_of(k), rank))
+            taken.add(p.key)
 
     # each post joins the longest of its prefixes that another post (or a cited title) shares
-    rest = [p for p in posts if keys[id(p)] not in taken]
+    rest = [p for p in posts if p.key not in taken]
     known = set(map(title_key, [p.title for p in posts]))
     holders: dict[str, set[str]] = defaultdict(set)
     outside: dict[str, set[str]] = defaultdict(set)  # cited titles the corpus lacks, by prefix
@@ -104,11 +102,11 @@ def detect_series(posts: Iterable[Post], cited_titles: Iterable[str] = ()) -> li
         if shared:
             k = pres[shared[-1]]
             prefixed[k].append(p)
-            names[k].append(((p.date or "") + keys[id(p)], _prefixes(p.title)[shared[-1]]))
+            names[k].append(((p.date or "") + p.key, _prefixes(p.title)[shared[-1]]))
     for k, members in prefixed.items():
         if len(members) + len(outside[k]) < 2:
             continue
         dated = not outside[k] and all(p.date and not p.date.startswith("--") for p in members)
-        for i, p in enumerate(sorted(members, key=lambda p: (p.date or "", keys[id(p)])), start=1):
-            out.append((keys[id(p)], name_of(k), i if dated else None))
+        for i, p in enumerate(sorted(members, key=lambda p: (p.date or "", p.key)), start=1):
+            out.append((p.key, name_of(k), i if dated else None))
     return sorted(out, key=lambda t: (t[1], t[2] if t[2] is not None else 10**6, t[0]))
