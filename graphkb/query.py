@@ -11,7 +11,6 @@ CONSTRUCT and DESCRIBE results are written as Turtle (table), N-Triples (csv) or
 """
 from __future__ import annotations
 
-import gc
 import operator
 import os
 import re
@@ -22,6 +21,7 @@ from importlib.resources import files
 import pyoxigraph as ox
 
 from .errors import GraphKBError, QueryError, UsageError
+from .runtime import collector_paused
 from .vocab import PREFIXES
 
 OUTPUT_FORMATS = ("table", "csv", "json")
@@ -235,13 +235,8 @@ def _read_rows(solutions: ox.QuerySolutions, keep: list[int], width: int) -> lis
         def row(sol, keep=keep):
             return tuple(sol[i] for i in keep)
 
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return [row(sol) for sol in solutions]
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _failure(message: str) -> str:
