@@ -186,7 +186,9 @@ class BuildResult:
     merged: list[dict] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
     stats: dict = field(default_factory=dict)
-    graph: object = None  # the assembled networkx.DiGraph, for callers that go on working with it
+    # the assembled networkx.DiGraph, for callers that go on working with it (its mention edges share read-only
+    # data, see graph.assemble.SharedEdgeData: change a copy, g.copy())
+    graph: object = None
 
 
 # ---------------------------------------------------------------------------------------------
