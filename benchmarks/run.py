@@ -107,26 +107,34 @@ def bench_queries(graph: str) -> dict:
         ranked[name] = [row["x"] for row in store.query(sparql)]
     picks = {"most": {k: v[0] for k, v in ranked.items() if v},
              "typical": {k: v[len(v) // 2] for k, v in ranked.items() if v}}
+    cases = list(_query_cases(q.saved_queries(), picks))
     times = {}
-    for name, saved in q.saved_queries().items():
-        for which, pick in picks.items() if saved.params else [("", {})]:
-            params = {p: pick[k] for p in saved.params for k in pick if k in p}
-            label = f"{name} ({which})" if which else name
-            if len(params) < len(saved.params):
-                times[label] = "skipped: no value for " + ", ".join(saved.params)
-                continue
-            result = None  # the previous query's rows are freed here, outside the timed window
-            t = time.perf_counter()
-            result = q.run_query(store, saved.text, params, timeout=120)
-            times[label] = {"seconds": round(time.perf_counter() - t, 3),
-                            "rows": len(getattr(result, "rows", []) or [])}
+    for label, saved, params in cases:
+        if params is None:
+            times[label] = "skipped: no value for " + ", ".join(saved.params)
+            continue
+        result = None  # the previous query's rows are freed here, outside the timed window
+        t = time.perf_counter()
+        result = q.run_query(store, saved.text, params, timeout=120)
+        times[label] = {"seconds": round(time.perf_counter() - t, 3),
+                        "rows": len(getattr(result, "rows", []) or [])}
     r = {"query": {"graph": graph, "load_seconds": round(load, 2), "queries": times,
-                   "cli": bench_cli_queries(graph, q.saved_queries(), picks)}}
+                   "cli": bench_cli_queries(graph, cases)}}
     print(json.dumps(r, default=str), flush=True)
     return r
 
 
-def bench_cli_queries(graph: str, saved: dict, picks: dict) -> dict:
+def _query_cases(saved: dict, picks: dict):
+    """(label, saved query, parameters) for each saved query, once per pick for a parameterised one;
+    parameters None when the picks have no value for one of them."""
+    for name, query in saved.items():
+        for which, pick in picks.items() if query.params else [("", {})]:
+            params = {p: pick[k] for p in query.params for k in pick if k in p}
+            yield (f"{name} ({which})" if which else name), query, \
+                (params if len(params) == len(query.params) else None)
+
+
+def bench_cli_queries(graph: str, cases: list) -> dict:
     """The same queries as whole ``graphkb query`` processes, the way a user runs them: on a graph this
     large the first query builds an on-disk store beside the graph (timed apart), and every later one
     opens that store instead of loading the graph, and runs its query there."""
@@ -136,13 +144,11 @@ def bench_cli_queries(graph: str, saved: dict, picks: dict) -> dict:
     out: dict = {}
     try:
         out["first_query_seconds"] = round(run_process(base + ["top-concepts"], env)["seconds"], 2)
-        for name, q in saved.items():
-            for which, pick in picks.items() if q.params else [("", {})]:
-                params = {p: pick[k] for p in q.params for k in pick if k in p}
-                if len(params) < len(q.params):
-                    continue
-                args = base + [name] + [a for p, v in params.items() for a in ("--param", f"{p}={v}")]
-                out[f"{name} ({which})" if which else name] = round(run_process(args, env)["seconds"], 3)
+        for label, query, params in cases:
+            if params is None:
+                continue
+            args = base + [query.name] + [a for p, v in params.items() for a in ("--param", f"{p}={v}")]
+            out[label] = round(run_process(args, env)["seconds"], 3)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out
