@@ -154,17 +154,17 @@ class Resolver:
         self.posts = dict(keyed)
         self.fingerprint: str | None = None  # corpus_fingerprint(posts), when the caller has it
         (self.index, self.by_archive, self.by_address, self.hosts, self.prefixes,
-         self.latin_is_foreign) = state if state is not None else self._read_corpus(posts, keyed)
+         self.latin_is_foreign) = state if state is not None else self._read_corpus(keyed)
         self._same_series: dict[str, bool] = {}
         self._seen: dict[str, tuple] = {}  # cited text -> what Resolver.title reads of it (see _cited)
         self._display: dict[str, str] = {}  # post key -> its display title
         self._no_cue: dict[str, tuple[str, str, str]] = {}  # cited text -> Resolver._untyped
 
     @staticmethod
-    def _read_corpus(posts: list[Post], keyed: list[tuple[str, Post]]) -> tuple:
+    def _read_corpus(keyed: list[tuple[str, Post]]) -> tuple:
         """(title index, archive ids, the blog's addresses, its hosts, series prefixes, whether Latin titles
-        are foreign): from the keys, titles, archive ids and URLs of ``posts`` only, all that
-        ``corpus_fingerprint`` hashes."""
+        are foreign), from the (key, post) pairs ``keyed``: their keys, titles, archive ids and URLs only,
+        all that ``corpus_fingerprint`` hashes."""
         index = TitleIndex((key, p.title) for key, p in keyed if p.title)
         by_archive: dict[str, str] = {}
         by_key = sorted(keyed, key=itemgetter(0))
@@ -178,8 +178,8 @@ class Resolver:
             if p.url and _WEB.match(p.url):
                 by_address.setdefault(_address(p.url), key)
         hosts = {a.partition("/")[0] for a in by_address}
-        prefixes = {pre for p in posts if p.title for pre in prefix_keys(p.title)}
-        titled = [p.title for p in posts if p.title]
+        titled = [p.title for _, p in keyed if p.title]
+        prefixes = {pre for title in titled for pre in prefix_keys(title)}
         # a blog that titles its posts in Chinese cites English titles of other people's work
         latin_is_foreign = sum(map(is_latin, titled)) < len(titled) / 2
         return index, by_archive, by_address, hosts, prefixes, latin_is_foreign
