@@ -127,27 +127,33 @@ def _extract_and_link(posts, result: BuildResult, concept_files, default_concept
 PARALLEL_EXPORT_MIN = 20_000  # nodes + edges; below it forking a second exporter costs more than it saves
 
 
-def _run_exports(g, jobs: list[tuple[str, str]], notify: Progress | None = None, total: int = 0) -> dict[str, int | None]:
-    """Each (format, staged path) job in turn; returns what each exporter returned (Turtle: its triple count)."""
+def _run_exports(g, jobs: list[tuple[str, str]], memo=None, notify: Progress | None = None,
+                 total: int = 0) -> dict[str, int | None]:
+    """Each (format, staged path) job in turn, given ``memo`` (an ExportMemo) if it takes one; returns what
+    each exporter returned (Turtle: its triple count)."""
     counts = {}
     for fmt, path in jobs:
-        counts[fmt] = get_exporter(fmt).load()(g, path)
+        exporter = get_exporter(fmt)
+        extra = {"memo": memo} if exporter.remembers and memo is not None else {}
+        counts[fmt] = exporter.load()(g, path, **extra)
         if notify:
             notify("export", len(counts), total)
     return counts
 
 
-def _exports_then_help(g, jobs: list[tuple[str, str]], share) -> tuple[dict[str, int | None], dict | None]:
+def _exports_then_help(g, jobs: list[tuple[str, str]], share, memo) -> tuple[dict[str, int | None], dict | None]:
     """In the forked child: every job given, then its share of the writer's file (``share``, if any)."""
-    counts = _run_exports(g, jobs)
+    counts = _run_exports(g, jobs, memo)
     return counts, (share.help(g) if share is not None else None)
 
 
-def _export(g, formats: Sequence[str], out_dir: str, staging: "_Staging", notify: Progress) -> dict[str, int | None]:
+def _export(g, formats: Sequence[str], out_dir: str, staging: "_Staging", notify: Progress,
+            memo=None) -> dict[str, int | None]:
     """Write every format to its staged path.  On a large graph with two cores a forked child writes every
     format but the first (the HTML) while this process writes the first (Turtle); then the child helps
-    with the first, taking blocks of nodes from its end (``SharedWrite``).  They share nothing but the graph."""
-    from .export.turtle import SHAREABLE, SharedWrite, write_rdf
+    with the first, taking blocks of nodes from its end (``SharedWrite``).  They share nothing but the graph.
+    ``memo`` (an ExportMemo): what the last build's exporters kept, and where they keep theirs."""
+    from .export.turtle import SHAREABLE, SharedWrite, previous_blocks, remember_blocks, write_rdf
     from .runtime import Forked, can_fork, workers
 
     jobs = [(fmt, staging.path(os.path.join(out_dir, get_exporter(fmt).filename))) for fmt in formats]
@@ -155,9 +161,9 @@ def _export(g, formats: Sequence[str], out_dir: str, staging: "_Staging", notify
     shareable = fmt in SHAREABLE
     if (len(jobs) < 2 and not shareable) or workers() < 2 or not can_fork() \
             or g.number_of_nodes() + g.number_of_edges() < PARALLEL_EXPORT_MIN:
-        return _run_exports(g, jobs, notify, len(jobs))
-    share = SharedWrite(g, path, fmt) if shareable else None
-    child = Forked(_exports_then_help, g, jobs[1:], share)
+        return _run_exports(g, jobs, memo, notify, len(jobs))
+    share = SharedWrite(g, path, fmt, previous_blocks(memo, fmt, g) if memo is not None else None) if shareable else None
+    child = Forked(_exports_then_help, g, jobs[1:], share, memo)
     others: dict[str, int | None] = {}
 
     def helper_part() -> dict | None:
@@ -169,8 +175,10 @@ def _export(g, formats: Sequence[str], out_dir: str, staging: "_Staging", notify
         if share is not None:
             share.helper_part = helper_part
             counts = {fmt: write_rdf(g, path, fmt, share)}
+            if share.reuse is not None:
+                remember_blocks(memo, fmt, share.reuse)
         else:
-            counts = _run_exports(g, jobs[:1])
+            counts = _run_exports(g, jobs[:1], memo)
             helper_part()
     except BaseException:
         child.cancel()
@@ -200,6 +208,7 @@ def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, ye
 
     ``mention_detail`` adds a ``gkb:Mention`` record (count, offsets, surface forms) per post and concept
     to the RDF outputs."""
+    from .export.memo import ExportMemo
     from .export.report import write_report
 
     notify = progress or (lambda stage, done, total: None)
@@ -244,7 +253,8 @@ def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, ye
 
     staging = _Staging(out_dir)
     try:
-        counts = _export(g, formats, out_dir, staging, notify)
+        memo = ExportMemo(cache_path(out_dir), out_dir) if cache else None
+        counts = _export(g, formats, out_dir, staging, notify, memo)
         if "turtle" in counts:
             result.stats["triples"] = counts["turtle"]
         result.outputs.update((fmt, os.path.join(out_dir, get_exporter(fmt).filename)) for fmt in formats)

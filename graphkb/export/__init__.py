@@ -18,6 +18,7 @@ class Exporter:
     filename: str
     target: str  # "module:function", function(graph, path) -> int | None
     description: str
+    remembers: bool = False  # the function also takes ``memo=`` (an ExportMemo): what the last build kept for it
 
     def load(self) -> Callable:
         module, func = self.target.split(":")
@@ -25,9 +26,9 @@ class Exporter:
 
 
 EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
-    Exporter("turtle", "graph.ttl", ".turtle:write_turtle", "RDF Turtle (the contract's format)"),
-    Exporter("html", "graph.html", ".html:write_html", "interactive explorer, one offline file"),
-    Exporter("nt", "graph.nt", ".turtle:write_nt", "RDF N-Triples"),
+    Exporter("turtle", "graph.ttl", ".turtle:write_turtle", "RDF Turtle (the contract's format)", remembers=True),
+    Exporter("html", "graph.html", ".html:write_html", "interactive explorer, one offline file", remembers=True),
+    Exporter("nt", "graph.nt", ".turtle:write_nt", "RDF N-Triples", remembers=True),
     Exporter("jsonld", "graph.jsonld", ".turtle:write_jsonld", "RDF JSON-LD"),
     Exporter("graphml", "graph.graphml", ".networkx_formats:write_graphml", "GraphML (yEd, Cytoscape, igraph)"),
     Exporter("gexf", "graph.gexf", ".networkx_formats:write_gexf", "GEXF (Gephi)"),

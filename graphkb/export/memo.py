@@ -1,0 +1,38 @@
+"""What one build's exporters keep for the next build's: where each block of the Turtle file lies and
+what it was made from, the explorer's layout and communities.
+
+One pickled value per name, in the build cache (``graphkb.cache``).  An exporter takes what it loads as a
+hint that it checks before use (a block's bytes against their digest, a layout against a key of the drawn
+graph), so a stale, foreign or lost memo costs time, never a wrong output; ``graphkb build --no-cache``
+uses none.
+"""
+from __future__ import annotations
+
+import os
+
+
+class ExportMemo:
+    def __init__(self, cache_path: str, out_dir: str):
+        self.cache_path, self.out_dir = cache_path, out_dir
+
+    def previous(self, filename: str) -> str:
+        """Where the last build published ``filename`` (still in place while this build writes its own)."""
+        return os.path.join(self.out_dir, filename)
+
+    def load(self, name: str) -> object | None:
+        from ..cache import ExtractionCache
+
+        cache = ExtractionCache(self.cache_path)
+        try:
+            return cache.get_many(f"export:{name}", ["last"]).get("last")
+        finally:
+            cache.close()
+
+    def save(self, name: str, value: object) -> None:
+        from ..cache import ExtractionCache
+
+        cache = ExtractionCache(self.cache_path)
+        try:
+            cache.put_many(f"export:{name}", {"last": value})
+        finally:
+            cache.close()
