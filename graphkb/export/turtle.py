@@ -322,21 +322,23 @@ def remember_blocks(memo, fmt: str, reuse: PreviousBlocks) -> None:
     memo.save(f"rdf-blocks-{fmt}", reuse.index)
 
 
-def _write_remembered(g: nx.DiGraph, path: str, fmt: str, memo) -> int:
+def write_remembered(g: nx.DiGraph, path: str, fmt: str, memo, reuse: PreviousBlocks | None = None) -> int:
+    """Write ``g`` as ``fmt``, copying what it can of the last build's file (as ``memo`` kept it, or
+    ``reuse`` when already loaded), and keep this file's blocks for the next build."""
     if memo is None:
         return write_rdf(g, path, fmt)
-    reuse = previous_blocks(memo, fmt, g)
+    reuse = previous_blocks(memo, fmt, g) if reuse is None else reuse
     count = write_rdf(g, path, fmt, reuse=reuse)
     remember_blocks(memo, fmt, reuse)
     return count
 
 
 def write_turtle(g: nx.DiGraph, path: str, memo=None) -> int:
-    return _write_remembered(g, path, "turtle", memo)
+    return write_remembered(g, path, "turtle", memo)
 
 
 def write_nt(g: nx.DiGraph, path: str, memo=None) -> int:
-    return _write_remembered(g, path, "nt", memo)
+    return write_remembered(g, path, "nt", memo)
 
 
 def write_jsonld(g: nx.DiGraph, path: str) -> int:
