@@ -15,6 +15,15 @@ import networkx as nx
 _GAP = 80.0  # space between packed components
 
 
+def _igraph(n: int, edges: list[tuple[int, int]], directed: bool = False):
+    """An igraph graph as its C core (``igraph.GraphBase``), whose methods the ones used here are
+    (``igraph.Graph`` wraps their results in Python classes).  ``igraph.Graph()`` imports numpy on every
+    construction to check for arrays we never pass: about 0.1 s of each build process."""
+    import igraph as ig
+
+    return ig.GraphBase(n, edges, directed)
+
+
 def pagerank(g: nx.DiGraph) -> dict[str, float]:
     """PageRank of every node (damping 0.85, dangling nodes spread evenly); repeated mentions weigh by their ``count``.
 
@@ -23,8 +32,6 @@ def pagerank(g: nx.DiGraph) -> dict[str, float]:
     """
     if g.number_of_nodes() == 0:
         return {}
-    import igraph as ig
-
     nodes = list(g)
     index = {n: i for i, n in enumerate(nodes)}
     edges, weights = [], []
@@ -33,8 +40,9 @@ def pagerank(g: nx.DiGraph) -> dict[str, float]:
         for v, d in nbrs.items():
             edges.append((iu, index[v]))
             weights.append(d.get("count", 1))
-    h = ig.Graph(n=len(nodes), edges=edges, directed=True)
-    return dict(zip(nodes, h.pagerank(weights=weights, damping=0.85, implementation="prpack")))
+    h = _igraph(len(nodes), edges, directed=True)
+    # what igraph.Graph.pagerank calls: no personalisation (reset None), every vertex
+    return dict(zip(nodes, h.personalized_pagerank(weights=weights, damping=0.85, implementation="prpack")))
 
 
 def ranked(g: nx.DiGraph, rank: dict[str, float] | None = None) -> list[str]:
@@ -80,15 +88,13 @@ def communities(g: nx.DiGraph, nodes: Iterable[str] | None = None, seed: int = 0
     if u.number_of_nodes() == 0:
         return {}
     if u.number_of_edges():
-        import igraph as ig
-
         # igraph's Louvain (C): ~0.05 s on 4,000 nodes where networkx's took ~1.5 s.  The links go in by
         # sorted node, whatever order ``u`` was built in: the result depends on the nodes and links only
         index = {v: i for i, v in enumerate(nodes)}
         adj = u._adj
-        ig_graph = ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a in nodes for b in sorted(adj[a]) if a < b])
+        ig_graph = _igraph(len(nodes), [(index[a], index[b]) for a in nodes for b in sorted(adj[a]) if a < b])
         with _seeded(seed):
-            membership = ig_graph.community_multilevel().membership
+            membership = ig_graph.community_multilevel(None, return_levels=False, resolution=1)
         groups: dict[int, list[str]] = {}
         for v, c in zip(nodes, membership):
             groups.setdefault(c, []).append(v)
@@ -114,19 +120,17 @@ def _seeded(seed: int) -> Iterator[None]:
 def _component_layout(u: nx.Graph, order: list[str], seed: int, iterations: int) -> dict[str, tuple[float, float]]:
     """Seeded Fruchterman-Reingold positions of the connected component ``order`` of ``u``, centred on 0,
     extent ~ sqrt(size)."""
-    import igraph as ig
-
     n = len(order)
     if n == 1:
         return {order[0]: (0.0, 0.0)}
     index = {v: i for i, v in enumerate(order)}
     adj = u._adj  # a component's nodes have all their neighbours inside it: no subgraph view needed
-    ig_graph = ig.Graph(n=n, edges=[(index[a], index[b]) for a in order for b in sorted(adj[a]) if a < b])
+    ig_graph = _igraph(n, [(index[a], index[b]) for a in order for b in sorted(adj[a]) if a < b])
     rnd = random.Random(seed)
     start = [[rnd.uniform(-1.0, 1.0) * n ** 0.5, rnd.uniform(-1.0, 1.0) * n ** 0.5] for _ in range(n)]
     with _seeded(seed):
         coords = ig_graph.layout_fruchterman_reingold(niter=iterations, seed=start,
-                                                      grid="grid" if n > 1000 else "nogrid").coords
+                                                      grid="grid" if n > 1000 else "nogrid")
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
     extent = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
