@@ -234,3 +234,32 @@ def test_communities_do_not_depend_on_the_order_of_the_nodes(demo_graph):
     g.add_nodes_from(reversed(list(demo_graph.nodes(data=True))))
     g.add_edges_from(reversed(list(demo_graph.edges(data=True))))
     assert measures.communities(g, nodes) == expected
+
+
+def test_changed_writer_code_reuses_nothing(corpus, tmp_path, small_blocks, serialised, layouts, monkeypatch):
+    """What the memo holds was made by the code of its day: edit the RDF writer or the layout (a source
+    file, with the same version number) and the next build makes everything again."""
+    from graphkb.export import memo
+
+    monkeypatch.setenv("GRAPHKB_WORKERS", "1")
+    out = tmp_path / "out"
+    result = build([str(corpus)], str(out), formats=FORMATS)
+    real = memo.code_key
+    monkeypatch.setattr(memo, "code_key", lambda *modules: b"edited" + real(*modules))
+    serialised.clear()
+    layouts.clear()
+    build([str(corpus)], str(out), formats=FORMATS)
+    assert len(serialised) == 2 * result.graph.number_of_nodes()
+    assert len(layouts) == 1
+    assert _files(out) == _clean(corpus, tmp_path)
+
+
+def test_code_key_follows_the_source_files(tmp_path, monkeypatch):
+    from graphkb.export.memo import code_key
+
+    (tmp_path / "gkb_probe_mod.py").write_text("X = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = code_key.__wrapped__("gkb_probe_mod")
+    assert code_key.__wrapped__("gkb_probe_mod") == before
+    (tmp_path / "gkb_probe_mod.py").write_text("X = 2\n", encoding="utf-8")
+    assert code_key.__wrapped__("gkb_probe_mod") != before

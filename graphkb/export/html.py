@@ -221,25 +221,23 @@ def explorer_data(g: nx.DiGraph, limit: int = DEFAULT_LIMIT, seed: int = 0, firs
         return _explorer_data(g, limit, seed, first_edges, edge_limit, memo)
 
 
-LAYOUT_VERSION = "1"  # bump when measures.layout or measures.communities place the same graph otherwise
-
-
 def _placed(g: nx.DiGraph, shown: list[str], among: nx.Graph, seed: int, memo) -> tuple[dict, dict]:
     """Positions and communities of the drawn nodes (``among``: the links among them): the last build's
     when ``memo`` kept them for the same drawn graph, about 0.6 s of a 4,000-node page."""
     if memo is None:
         return measures.layout(g, shown, seed=seed, among=among), measures.communities(g, shown, seed=seed, among=among)
     import hashlib
-    import pickle
+    import marshal
 
     import igraph
 
-    from .. import __version__
+    from .memo import code_key
 
-    # both depend on the drawn nodes and the links among them, not on their order (they sort both)
+    # both depend on the drawn nodes and the links among them, not on their order (they sort both);
+    # marshal's version 0 writes them by content alone
     adj = among._adj
     drawn = [(n, sorted(adj[n])) for n in sorted(shown)]
-    key = hashlib.blake2b(pickle.dumps((__version__, LAYOUT_VERSION, igraph.__version__, seed, drawn), 5),
+    key = hashlib.blake2b(marshal.dumps((code_key("graphkb.graph.measures"), igraph.__version__, seed, drawn), 0),
                           digest_size=16).digest()
     last = memo.load("explorer-layout")
     if isinstance(last, tuple) and len(last) == 3 and last[0] == key:

@@ -8,6 +8,8 @@ uses none.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 
 
@@ -36,3 +38,22 @@ class ExportMemo:
             cache.put_many(f"export:{name}", {"last": value})
         finally:
             cache.close()
+
+
+@functools.lru_cache(maxsize=None)
+def code_key(*modules: str) -> bytes:
+    """A hash of graphkb's version and the source files of ``modules`` (dotted names): what a memo entry
+    was made by, so that a changed exporter never reuses what its old code made (its version need not change)."""
+    import importlib
+
+    from .. import __version__
+
+    h = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for name in modules:
+        path = getattr(importlib.import_module(name), "__file__", None) or ""
+        try:
+            with open(path, "rb") as fh:
+                h.update(fh.read())
+        except OSError:  # no source beside the compiled module: its name, and the version, stand for it
+            h.update(name.encode())
+    return h.digest()

@@ -34,8 +34,6 @@ from .rdf import head_chunk, node_chunks, shared_chunk, triple_chunks
 FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 SHAREABLE = ("turtle", "nt")  # formats whose blocks of subjects concatenate (a JSON-LD file is one document)
 BLOCK_NODES = 256  # nodes per block on average: small enough to balance two processes and to reuse, large enough to be cheap
-# Bump when the triples written for the same graph change (the package and Oxigraph versions count too).
-WRITER_VERSION = "1"
 
 
 def _serialize(triples, fmt: str, output=None):
@@ -74,17 +72,18 @@ class PreviousBlocks:
 
     A block's fingerprint hashes everything its triples are made from: its nodes, their attributes and
     outgoing edges (:func:`graphkb.export.rdf.node_chunks` reads nothing else), whether mention records
-    are written, the format, and the versions of graphkb, this writer and Oxigraph.  ``index`` (from the
+    are written, the format, the code that writes triples (``memo.code_key``) and Oxigraph's version.  ``index`` (from the
     last build's :meth:`next_index`) gives each fingerprint's place in ``path``; a block is copied only
     when the bytes now at that place hash to what was written there, so an index that does not belong to
     ``path`` (the file replaced, edited or written by another build) costs a miss, never a wrong byte.
     """
 
     def __init__(self, path: str, fmt: str, detail: bool, index: dict | None = None):
-        from .. import __version__
+        from .memo import code_key
 
         self.path, self.index = path, index if isinstance(index, dict) else {}
-        salt = repr((__version__, WRITER_VERSION, ox.__version__, fmt, detail)).encode()
+        code = code_key(__name__, "graphkb.export.rdf", "graphkb.graph.iris", "graphkb.vocab")
+        salt = repr((code, ox.__version__, fmt, detail)).encode()
         self._key = hashlib.blake2b(salt, digest_size=32).digest()
         self.made: dict[int, tuple] = {}  # block number -> (fingerprint, size, digest, triples, shared)
         self.reused = 0
