@@ -2,7 +2,8 @@
 
 Entries are keyed by what determines them: the post body's hash, the extractor's code version, and,
 for concept mentions, the concept base's fingerprint.  A changed post, a changed concept base or a new
-graphkb version therefore misses; everything else is served from disk.
+graphkb version therefore misses; everything else is served from disk.  The same file keeps what the
+exporters remember from one build for the next (``export:*``, see ``graphkb.export.memo``).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pickle
 import sqlite3
 from collections.abc import Iterable, Mapping
 
-SCHEMA_VERSION = 2  # 2: namespaces first:/concepts:/cites: (1 had aliases:/text:)
+SCHEMA_VERSION = 3  # 3: aliases:/refs: (2 had first:, both in one entry); 1 had aliases:/text:
 
 
 def cache_root(folder: str) -> str:

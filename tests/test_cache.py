@@ -176,3 +176,69 @@ def test_cache_citations_resolved_once_then_served(corpus, tmp_path, monkeypatch
     namespaces = db.execute("SELECT COUNT(DISTINCT ns) FROM entries WHERE ns LIKE 'cites:%'").fetchone()[0]
     db.close()
     assert namespaces == 1  # the old corpus' entries are gone
+
+
+class _CacheReads:
+    """The keys read from each kind of cache namespace (aliases, refs, concepts, cites...)."""
+
+    def __init__(self, monkeypatch):
+        from graphkb import cache
+
+        self.keys: dict[str, int] = {}
+        real = cache.ExtractionCache.get_many
+
+        def counted(this, ns, keys):
+            keys = list(keys)
+            kind = ns.split(":", 1)[0]
+            self.keys[kind] = self.keys.get(kind, 0) + len(keys)
+            return real(this, ns, keys)
+
+        monkeypatch.setattr(cache.ExtractionCache, "get_many", counted)
+
+
+def _retitle(post) -> None:
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace(text.splitlines()[0], text.splitlines()[0] + "（修订版）", 1), encoding="utf-8")
+
+
+def test_cache_edit_rebuild_reads_no_stored_references(corpus, tmp_path, monkeypatch):
+    """References are kept apart from aliases: a body edit resolves the edited post only, from the
+    references it has just extracted, and reads no other post's from the cache."""
+    out = tmp_path / "out"
+    _build(corpus, out)
+    post = corpus / "posts" / "8455.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n另见《流模型小记（一）：从NICE开始》。\n", encoding="utf-8")
+    reads = _CacheReads(monkeypatch)
+    _build(corpus, out)
+    assert reads.keys.get("aliases", 0) >= 15 and reads.keys.get("refs", 0) == 0
+    clean = tmp_path / "clean"
+    _build(corpus, clean, cache=False)
+    assert _ttl(out) == _ttl(clean)
+
+
+def test_cache_retitled_post_reads_every_stored_reference(corpus, tmp_path, monkeypatch):
+    """A changed title changes what every reference may resolve to: all are read back, in one go."""
+    out = tmp_path / "out"
+    _build(corpus, out)
+    _retitle(corpus / "posts" / "8455.md")
+    reads = _CacheReads(monkeypatch)
+    _build(corpus, out)
+    assert reads.keys.get("refs", 0) == 14  # every post's but the retitled one's, extracted afresh
+    clean = tmp_path / "clean"
+    _build(corpus, clean, cache=False)
+    assert _ttl(out) == _ttl(clean)
+
+
+def test_cache_lost_references_are_extracted_again(corpus, tmp_path):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    db = sqlite3.connect(cache_path(str(out)))
+    db.execute("DELETE FROM entries WHERE ns LIKE 'refs:%'")
+    db.commit()
+    db.close()
+    _retitle(corpus / "posts" / "8455.md")
+    _build(corpus, out)
+    clean = tmp_path / "clean"
+    _build(corpus, clean, cache=False)
+    assert _ttl(out) == _ttl(clean)
+    assert "cito:cites" in _ttl(out).decode("utf-8")

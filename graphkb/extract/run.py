@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from .. import __version__
 from ..cache import ExtractionCache, body_hash
@@ -66,18 +66,15 @@ def _concepts(i: int) -> tuple:
 
 
 def _cached(cache: ExtractionCache | None, ns: str, keys: list[str], fn, posts: list[Post], progress=None,
-            prepare: Callable[[], None] | None = None, meanwhile: Callable[[], object] | None = None,
-            meanwhile_on_misses_only: bool = False) -> tuple[list, object]:
+            prepare: Callable[[], None] | None = None, meanwhile: Callable[[], object] | None = None
+            ) -> tuple[list, object]:
     """``fn(i)`` for every post, served from ``cache`` under ``keys`` where possible; ``prepare()`` runs first
-    (before the workers fork) only when some post is not in the cache; returns (results, ``meanwhile()``),
-    with ``meanwhile`` not run at all (None) when ``meanwhile_on_misses_only`` and every post was cached."""
+    (before the workers fork) only when some post is not in the cache; returns (results, ``meanwhile()``)."""
     hit = cache.get_many(ns, keys) if cache else {}
     todo = [i for i, k in enumerate(keys) if k not in hit]
     if todo and prepare is not None:
         prepare()
     _STATE["posts"] = posts
-    if meanwhile_on_misses_only and not todo:
-        meanwhile = None
     fresh, also = _pool_map(fn, todo, progress, meanwhile)
     new = {keys[i]: r for i, r in zip(todo, fresh)}
     if cache is not None:
@@ -103,6 +100,70 @@ def _matcher(base, cache: ExtractionCache | None, fp: str):
     return matcher
 
 
+class StoredRefs(Mapping):
+    """Each post's cross-references, by post key: those extracted in this build from memory, the others
+    read back from the cache when first asked for.  An edit-rebuild resolves the edited posts only, whose
+    references it has just extracted, so it reads none of the others (at 90k posts they are ~330 MB).
+    ``prefetch(keys)`` reads many in one query; a list missing from the cache is extracted again."""
+
+    def __init__(self, posts: list[Post], texts: list[str], fresh: dict[str, tuple[CitationRef, ...]],
+                 cache_path: str | None, ns: str):
+        self._text = {p.key: h for p, h in zip(posts, texts)}
+        self._posts = {p.key: p for p in posts}
+        self._refs = fresh  # text hash -> references
+        self._cache_path, self._ns = cache_path, ns
+
+    def __iter__(self):
+        return iter(self._text)
+
+    def __len__(self) -> int:
+        return len(self._text)
+
+    def __getitem__(self, key: str) -> tuple[CitationRef, ...]:
+        h = self._text[key]
+        if h not in self._refs:
+            self.prefetch([key])
+        return self._refs[h]
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        keys = [k for k in keys if self._text[k] not in self._refs]
+        if keys and self._cache_path:
+            cache = ExtractionCache(self._cache_path)
+            try:
+                self._refs.update(cache.get_many(self._ns, [self._text[k] for k in keys]))
+            finally:
+                cache.close()
+        for k in keys:
+            if self._text[k] not in self._refs:
+                from .citations import extract_citations
+
+                self._refs[self._text[k]] = extract_citations(self._posts[k].body)
+
+
+def _mine(cache: ExtractionCache | None, texts: list[str], posts: list[Post], progress,
+          early: Callable[[], object] | None) -> tuple[list[tuple[MinedAlias, ...]], dict[str, tuple], object]:
+    """The first pass, served from ``cache`` where possible: every post's mined aliases (in order), the
+    references of the posts mined now (by text hash), and ``early()`` when some post was mined (else None).
+    Aliases and references are kept apart, so that a rebuild reads the aliases of every post and the
+    references of none (``StoredRefs``)."""
+    aliases_ns, refs_ns = f"aliases:{EXTRACTOR_VERSION}", f"refs:{EXTRACTOR_VERSION}"
+    hit = cache.get_many(aliases_ns, texts) if cache else {}
+    todo = [i for i, k in enumerate(texts) if k not in hit]
+    _STATE["posts"] = posts
+    fresh, early_done = _pool_map(_first_pass, todo, progress, early if todo else None)
+    aliases = [hit.get(k) for k in texts]
+    refs: dict[str, tuple] = {}
+    for i, (al, cs) in zip(todo, fresh):
+        aliases[i] = al
+        refs[texts[i]] = cs
+    if cache is not None:
+        cache.put_many(refs_ns, refs)  # references first: aliases without them are extracted again, not lost
+        cache.put_many(aliases_ns, {texts[i]: aliases[i] for i in todo})
+        cache.retain(aliases_ns, texts)
+        cache.retain(refs_ns, texts)
+    return aliases, refs, early_done
+
+
 def extract_corpus(posts: list[Post], base_loader: Callable[[list], tuple], *, cache_path: str | None = None,
                    notify: Callable[[str, int, int], None] | None = None,
                    early: Callable[[], object] | None = None,
@@ -112,7 +173,8 @@ def extract_corpus(posts: list[Post], base_loader: Callable[[list], tuple], *, c
     find concept mentions.
 
     ``base_loader(mined)`` returns (extended base, alias rows).  ``meanwhile(refs by post key, ref keys,
-    early)`` (citation resolution) runs in this process while the workers match concepts; ref keys give,
+    early)`` (citation resolution) runs in this process while the workers match concepts; the references
+    are a ``StoredRefs`` (read from the cache when asked for) and go nowhere else; ref keys give,
     per post key, a key of what its references were extracted from (extractor version and text hash).
     ``early()`` runs in this process while the workers mine aliases and references, and only when some
     post was not in the cache (else ``meanwhile`` gets None): the resolver's title index, which those
@@ -124,12 +186,10 @@ def extract_corpus(posts: list[Post], base_loader: Callable[[list], tuple], *, c
     keys = [p.key for p in posts]
     try:
         texts = [body_hash(f"{p.title or ''}\x00{p.body}") for p in posts]
-        first, early_done = _cached(cache, f"first:{EXTRACTOR_VERSION}", texts, _first_pass, posts,
-                                    lambda k: notify("aliases", k, len(posts)), meanwhile=early,
-                                    meanwhile_on_misses_only=True)
-        refs = {key: cs for key, (_, cs) in zip(keys, first)}
+        aliases, fresh_refs, early_done = _mine(cache, texts, posts, lambda k: notify("aliases", k, len(posts)), early)
+        refs = StoredRefs(posts, texts, fresh_refs, cache_path, f"refs:{EXTRACTOR_VERSION}")
         ref_keys = {key: f"{EXTRACTOR_VERSION}:{h}" for key, h in zip(keys, texts)}  # what each post's refs come from
-        base, rows = base_loader([(key, a) for key, (ms, _) in zip(keys, first) for a in ms])
+        base, rows = base_loader([(key, a) for key, ms in zip(keys, aliases) for a in ms])
         fp = hashlib.sha1(f"{EXTRACTOR_VERSION}\x00{base.fingerprint}".encode()).hexdigest()[:16]
         found, also = _cached(cache, f"concepts:{fp}", texts, _concepts, posts,
                               lambda k: notify("extract", k, len(posts)),
@@ -137,12 +197,10 @@ def extract_corpus(posts: list[Post], base_loader: Callable[[list], tuple], *, c
                               meanwhile=(lambda: meanwhile(refs, ref_keys, early_done)) if meanwhile else None)
         notify("extract", len(posts), len(posts))
         if cache is not None:
-            cache.retain(f"first:{EXTRACTOR_VERSION}", texts)
             cache.retain(f"concepts:{fp}", texts)
     finally:
         _STATE.clear()
         if cache is not None:
             cache.close()
-    extractions = {key: Extraction(concepts=ms, citations=cs, aliases=al)
-                   for key, ms, (al, cs) in zip(keys, found, first)}
+    extractions = {key: Extraction(concepts=ms, aliases=al) for key, ms, al in zip(keys, found, aliases)}
     return extractions, base, rows, also

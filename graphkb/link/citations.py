@@ -445,6 +445,9 @@ def _resolve(posts: list[Post], refs: Mapping[str, tuple[CitationRef, ...]], cac
             keys = {source: _source_key(by_key.get(source), ref_keys.get(source) or refs[source]) for source in sources}
             hit = cache.get_many(ns, keys.values())
         todo = [source for source in sources if not keys or keys[source] not in hit]
+        prefetch = getattr(refs, "prefetch", None)  # references kept in the cache (StoredRefs): read at once
+        if todo and prefetch is not None:
+            prefetch(todo)
         if not todo:
             resolver = None  # (one built beforehand is not needed)
         elif resolver is None:  # the title index: only when some post is not in the cache
