@@ -48,7 +48,7 @@ def synthetic_graph(n: int, seed: int = 7):
     for i, p in enumerate(posts):
         mentions = tuple(Mention(f"c{min(int(rnd.paretovariate(1.1)) - 1, n_concepts - 1)}", j, j + 1, "x")
                          for j in range(rnd.randint(1, 8)))
-        extractions[p.key] = Extraction(mentions=mentions)
+        extractions[p.key] = Extraction.from_mentions(mentions)
         for _ in range(rnd.randint(0, 3)):
             ref = CitationRef("title", "t", 0, 1, "如《上一篇》所述，这里继续讨论。")
             if i and rnd.random() < 0.6:
