@@ -14,6 +14,9 @@ import os
 
 
 class ExportMemo:
+    """The memo of the build writing ``out_dir``, kept in the cache file ``cache_path``.  It holds no
+    connection between calls, so a forked exporter may use it as well as the parent."""
+
     def __init__(self, cache_path: str, out_dir: str):
         self.cache_path, self.out_dir = cache_path, out_dir
 
