@@ -17,12 +17,12 @@ from ..model import Citation, Concept, Extraction, Post
 from .iris import file_iri, post_iri, series_iri, work_iri
 
 
-def post_attrs(post: Post, iri: str, key: str) -> dict:
-    """A post node's attributes (``key``: ``post.key``)."""
+def post_attrs(post: Post, iri: str) -> dict:
+    """A post node's attributes."""
     return {
         "kind": "post",
         "iri": iri,
-        "key": key,
+        "key": post.key,
         "title": post.title,
         "label": post.display_title,
         "date": post.date,
@@ -38,16 +38,15 @@ def post_attrs(post: Post, iri: str, key: str) -> dict:
     }
 
 
-def assign_post_iris(posts: Iterable[Post], keys: Iterable[str]) -> dict[str, str]:
-    """Post key -> IRI (``keys``: the posts' keys, in order); a rare clash of two slugs is broken by order
-    of appearance (-2, -3...)."""
+def assign_post_iris(posts: Iterable[Post]) -> dict[str, str]:
+    """Post key -> IRI; a rare clash of two slugs is broken by order of appearance (-2, -3...)."""
     out: dict[str, str] = {}
     taken: dict[str, int] = {}
-    for p, key in zip(posts, keys):
+    for p in posts:
         iri = post_iri(p)
         n = taken.get(iri, 0)
         taken[iri] = n + 1
-        out[key] = iri if n == 0 else f"{iri}-{n + 1}"
+        out[p.key] = iri if n == 0 else f"{iri}-{n + 1}"
     return out
 
 
@@ -121,13 +120,12 @@ def assemble(posts: list[Post], extractions: Mapping[str, Extraction] | None = N
     extractions = extractions or {}
     concepts = concepts or {}
     g = nx.DiGraph()
-    keys = [p.key for p in posts]
-    iris = assign_post_iris(posts, keys)
-    for p, key in zip(posts, keys):
-        g.add_node(iris[key], **post_attrs(p, iris[key], key))
+    iris = assign_post_iris(posts)
+    for p in posts:
+        g.add_node(iris[p.key], **post_attrs(p, iris[p.key]))
 
     # (post IRI, date, mention groups) for every post with an extraction record
-    found = [(iris[key], p.date, ex.concepts) for p, key in zip(posts, keys) if (ex := extractions.get(key))]
+    found = [(iris[p.key], p.date, ex.concepts) for p in posts if (ex := extractions.get(p.key))]
     ids = [list(map(_FIRST, groups)) for _, _, groups in found]  # each post's concept ids, once each
     post_count = Counter(chain.from_iterable(ids))  # concept id -> posts mentioning it
     first: dict[str, str] = {}  # concept id -> earliest full date: later dates first, each overwritten by earlier ones
