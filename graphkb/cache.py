@@ -87,6 +87,12 @@ class ExtractionCache:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> "ExtractionCache":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def drop_other_namespaces(self, keep: set[str], prefix: str = "") -> None:
         """Forget entries made for another code version, concept base or corpus: they can never be served
         again.  Only namespaces starting with ``prefix`` are considered (each stage keeps its own)."""

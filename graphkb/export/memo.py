@@ -27,20 +27,14 @@ class ExportMemo:
     def load(self, name: str) -> object | None:
         from ..cache import ExtractionCache
 
-        cache = ExtractionCache(self.cache_path)
-        try:
+        with ExtractionCache(self.cache_path) as cache:
             return cache.get_many(f"export:{name}", ["last"]).get("last")
-        finally:
-            cache.close()
 
     def save(self, name: str, value: object) -> None:
         from ..cache import ExtractionCache
 
-        cache = ExtractionCache(self.cache_path)
-        try:
+        with ExtractionCache(self.cache_path) as cache:
             cache.put_many(f"export:{name}", {"last": value})
-        finally:
-            cache.close()
 
 
 @functools.lru_cache(maxsize=None)

@@ -126,17 +126,14 @@ class StoredRefs(Mapping):
         return self._refs[h]
 
     def prefetch(self, keys: Iterable[str]) -> None:
+        from .citations import extract_citations
+
         keys = [k for k in keys if self._text[k] not in self._refs]
         if keys and self._cache_path:
-            cache = ExtractionCache(self._cache_path)
-            try:
+            with ExtractionCache(self._cache_path) as cache:
                 self._refs.update(cache.get_many(self._ns, [self._text[k] for k in keys]))
-            finally:
-                cache.close()
         for k in keys:
             if self._text[k] not in self._refs:
-                from .citations import extract_citations
-
                 self._refs[self._text[k]] = extract_citations(self._posts[k].body)
 
 

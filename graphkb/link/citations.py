@@ -379,15 +379,12 @@ def corpus_resolver(posts: list[Post], cache_path: str | None = None) -> Resolve
 
     fingerprint = corpus_fingerprint(posts)
     ns = f"resolver:{fingerprint}"
-    cache = ExtractionCache(cache_path)
-    try:
+    with ExtractionCache(cache_path) as cache:
         state = cache.get_many(ns, ["state"]).get("state")
         resolver = Resolver(posts, state)
         if state is None:
             cache.put_many(ns, {"state": resolver.state()})
             cache.retain(ns, ["state"])  # another corpus' state can never be read again
-    finally:
-        cache.close()
     resolver.fingerprint = fingerprint
     return resolver
 
