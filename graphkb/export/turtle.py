@@ -102,8 +102,9 @@ class PreviousBlocks:
             return None
         return hashlib.blake2b(data, digest_size=16, key=self._key).digest()
 
-    def get(self, fp: bytes) -> tuple[bytes, int, list[tuple]] | None:
-        """(bytes, triple count, shared subjects' triples) of the last build's block ``fp``, or None."""
+    def get(self, block: int, fp: bytes) -> tuple[bytes, int, list[tuple]] | None:
+        """(bytes, triple count, shared subjects' triples) of the last build's block ``fp``, or None; when
+        found, it is recorded as this file's block number ``block``."""
         try:
             offset, size, digest, count, shared = self.index[fp]
             if self._fd is None:
@@ -115,6 +116,7 @@ class PreviousBlocks:
         except (KeyError, OSError, TypeError, ValueError, SyntaxError):  # not kept, gone, or not an entry of ours
             return None
         self.reused += 1
+        self.made[block] = (fp, size, digest, count, shared)
         return data, count, triples
 
     def record(self, block: int, fp: bytes, data: bytes, count: int, shared: Iterable[tuple]) -> None:
@@ -147,11 +149,10 @@ def _block(g: nx.DiGraph, number: int, nodes: list[str], fmt: str, header: bytes
     ``reuse`` has it; its shared subjects go into ``shared``."""
     fp = reuse.fingerprint(g, nodes) if reuse is not None else None
     if fp is not None:
-        hit = reuse.get(fp)
+        hit = reuse.get(number, fp)
         if hit is not None:
             data, count, own = hit
             shared.update(dict.fromkeys(own))
-            reuse.made[number] = (fp, *reuse.index[fp][1:])
             return data, count
     own: dict = {}
     chunks = list(node_chunks(g, nodes, own))
