@@ -14,7 +14,7 @@ from .errors import NoPostsError, OutputLockedError
 from .export import DEFAULT_EXPORTS, get_exporter
 from .graph import assemble
 from .link.citations import missing_posts
-from .model import BuildResult
+from .model import BuildResult, Problem
 from .readers import layouts_help, read_inputs
 from .readers.merge import merge_posts
 
@@ -223,6 +223,7 @@ def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, ye
 
     ``mention_detail`` adds a ``gkb:Mention`` record (count, offsets, surface forms) per post and concept
     to the RDF outputs."""
+    from .cache import deferred_writes
     from .export.memo import ExportMemo
     from .export.report import write_report
 
@@ -250,45 +251,52 @@ def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, ye
         raise NoPostsError("no post could be read from " + ", ".join(inputs) + ". Layouts understood: "
                            + layouts_help() + ". Use --format to force a layout.", result)
 
-    extractions, citations, series, base, alias_rows = _extract_and_link(
-        posts, result, concept_files, default_concepts, notify, cache_path(out_dir) if cache else None)
-    t_extract = time.perf_counter()
-    g = assemble(posts, extractions, citations, base.concepts, series, offsets=mention_detail)
-    g.graph["mention_detail"] = mention_detail  # read by the RDF exporters
-    result.graph = g
-    t2 = time.perf_counter()
-    result.stats["concepts"] = sum(1 for _, a in g.nodes(data=True) if a["kind"] == "concept")
-    result.stats["mentions"] = sum(e.mention_count for e in extractions.values())
-    result.stats["citations"] = len(citations)
-    result.stats["internal_citations"] = sum(1 for c in citations if c.target)
-    result.stats["missing_posts"] = missing_posts(citations)
-    # the graph holds what the exporters need: drop the extraction records (citation contexts, and
-    # mention offsets unless asked for) before the exporters, and the forked one, run
-    del extractions, citations, series
+    with deferred_writes(cache_path(out_dir) if cache else None) as cache_writes:
+        extractions, citations, series, base, alias_rows = _extract_and_link(
+            posts, result, concept_files, default_concepts, notify, cache_path(out_dir) if cache else None)
+    with cache_writes:  # a forked child fills the cache while this process assembles and exports
+        t_extract = time.perf_counter()
+        g = assemble(posts, extractions, citations, base.concepts, series, offsets=mention_detail)
+        g.graph["mention_detail"] = mention_detail  # read by the RDF exporters
+        result.graph = g
+        t2 = time.perf_counter()
+        result.stats["concepts"] = sum(1 for _, a in g.nodes(data=True) if a["kind"] == "concept")
+        result.stats["mentions"] = sum(e.mention_count for e in extractions.values())
+        result.stats["citations"] = len(citations)
+        result.stats["internal_citations"] = sum(1 for c in citations if c.target)
+        result.stats["missing_posts"] = missing_posts(citations)
+        # the graph holds what the exporters need: drop the extraction records (citation contexts, and
+        # mention offsets unless asked for) before the exporters, and the forked one, run
+        del extractions, citations, series
 
-    staging = _Staging(out_dir)
-    try:
-        memo = ExportMemo(cache_path(out_dir), out_dir) if cache else None
-        counts = _export(g, formats, out_dir, staging, notify, memo)
-        if "turtle" in counts:
-            result.stats["triples"] = counts["turtle"]
-        result.outputs.update((fmt, os.path.join(out_dir, get_exporter(fmt).filename)) for fmt in formats)
-        t3 = time.perf_counter()
-        if alias_rows is not None:
-            from .export.aliases import write_aliases
+        staging = _Staging(out_dir)
+        try:
+            memo = ExportMemo(cache_path(out_dir), out_dir) if cache else None
+            counts = _export(g, formats, out_dir, staging, notify, memo)
+            if "turtle" in counts:
+                result.stats["triples"] = counts["turtle"]
+            result.outputs.update((fmt, os.path.join(out_dir, get_exporter(fmt).filename)) for fmt in formats)
+            t3 = time.perf_counter()
+            if alias_rows is not None:
+                from .export.aliases import write_aliases
 
-            aliases = os.path.join(out_dir, "aliases.tsv")
-            write_aliases(alias_rows, staging.path(aliases))
-            result.outputs["aliases"] = aliases
-        result.stats["seconds"] = {"read": round(t1 - t0, 3), "extract": round(t_extract - t1, 3),
-                                   "assemble": round(t2 - t_extract, 3), "export": round(t3 - t2, 3)}
-        result.stats["nodes"] = g.number_of_nodes()
-        result.stats["edges"] = g.number_of_edges()
-        report = os.path.join(out_dir, "report.json")
-        result.outputs["report"] = report
-        write_report(result, staging.path(report))
-    except BaseException:
-        staging.discard()
-        raise
-    staging.publish()
-    return result
+                aliases = os.path.join(out_dir, "aliases.tsv")
+                write_aliases(alias_rows, staging.path(aliases))
+                result.outputs["aliases"] = aliases
+            result.stats["seconds"] = {"read": round(t1 - t0, 3), "extract": round(t_extract - t1, 3),
+                                       "assemble": round(t2 - t_extract, 3), "export": round(t3 - t2, 3)}
+            result.stats["nodes"] = g.number_of_nodes()
+            result.stats["edges"] = g.number_of_edges()
+            failed = cache_writes.wait()
+            if failed:
+                result.problems.append(Problem(cache_path(out_dir), None, "cache", "the extraction cache could not "
+                                               f"be updated ({failed}); the next build extracts these posts again",
+                                               severity="warning"))
+            report = os.path.join(out_dir, "report.json")
+            result.outputs["report"] = report
+            write_report(result, staging.path(report))
+        except BaseException:
+            staging.discard()
+            raise
+        staging.publish()
+        return result

@@ -242,3 +242,65 @@ def test_cache_lost_references_are_extracted_again(corpus, tmp_path):
     _build(corpus, clean, cache=False)
     assert _ttl(out) == _ttl(clean)
     assert "cito:cites" in _ttl(out).decode("utf-8")
+
+
+def test_cache_is_filled_by_a_child_while_the_build_goes_on(corpus, tmp_path, monkeypatch):
+    """The build queues its cache writes while it extracts and a forked child makes them: this process
+    writes no entry, and once the build returns the cache holds every one, so the next build is served."""
+    import os
+
+    from graphkb import cache, runtime
+
+    parent = os.getpid()
+    made_here: list[str] = []
+    real = cache.ExtractionCache.put_many
+
+    def spied(this, ns, items):
+        if os.getpid() == parent and this._queue is None and not ns.startswith("export:"):
+            made_here.append(ns)
+        return real(this, ns, items)
+
+    monkeypatch.setattr(cache.ExtractionCache, "put_many", spied)
+    forked: list[str] = []
+
+    class Spy(runtime.Forked):
+        def __init__(self, fn, *args):
+            forked.append(fn.__name__)
+            super().__init__(fn, *args)
+
+    monkeypatch.setattr(runtime, "Forked", Spy)
+    out = tmp_path / "out"
+    _build(corpus, out)
+    assert made_here == [] and forked.count("_write") == 1
+    db = sqlite3.connect(cache_path(str(out)))
+    kinds = dict(db.execute("SELECT substr(ns, 1, instr(ns, ':') - 1), COUNT(*) FROM entries GROUP BY 1"))
+    db.close()
+    assert {k: kinds.get(k) for k in ("aliases", "refs", "concepts", "cites")} == dict.fromkeys(
+        ("aliases", "refs", "concepts", "cites"), 15)
+    from graphkb.extract import run
+
+    extracted: list[int] = []
+    for name in ("_first_pass", "_concepts"):
+        monkeypatch.setattr(run, name, lambda i, fn=getattr(run, name): extracted.append(i) or fn(i))
+    resolvers = _CountResolvers(monkeypatch)
+    _build(corpus, out)
+    assert extracted == [] and resolvers.made == 0  # everything served
+
+
+def test_cache_that_cannot_be_written_costs_a_warning_not_the_build(corpus, tmp_path, monkeypatch):
+    from graphkb import cache
+
+    def broken(path, ops):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(cache, "_write", broken)
+    out = tmp_path / "out"
+    result = _build(corpus, out)
+    warned = [p for p in result.problems if p.kind == "cache"]
+    assert len(warned) == 1 and warned[0].severity == "warning" and "disk is full" in warned[0].message
+    assert "cache" in (out / "report.json").read_text(encoding="utf-8")
+    monkeypatch.undo()
+    _build(corpus, out)  # nothing was kept: extracted again, and the same graph
+    clean = tmp_path / "clean"
+    _build(corpus, clean, cache=False)
+    assert _ttl(out) == _ttl(clean)
