@@ -125,7 +125,7 @@ class ExtractionCache:
 class DeferredWrites:
     """The writes queued by ``deferred_writes``.  Entering it (``with``) starts making them in a forked
     child, in the order they were asked for, while this process goes on; leaving it, or ``wait()``, waits
-    for the child."""
+    for the child (leaving it on an interrupt stops the child)."""
 
     def __init__(self, path: str | None):
         self.path = path
@@ -144,8 +144,13 @@ class DeferredWrites:
             _write(self.path, ops)
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.wait()
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None and not issubclass(exc_type, Exception):  # interrupted: stop writing at once
+            child, self._child = self._child, None  # (SQLite rolls an unfinished write back)
+            if child is not None:
+                child.cancel()
+            return
+        self.wait()  # (after an error too: what was extracted is kept for the next build)
 
     def wait(self) -> str | None:
         """Wait for the writes; None when they were made (or there were none), else why not: the cache

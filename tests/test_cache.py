@@ -304,3 +304,33 @@ def test_cache_that_cannot_be_written_costs_a_warning_not_the_build(corpus, tmp_
     clean = tmp_path / "clean"
     _build(corpus, clean, cache=False)
     assert _ttl(out) == _ttl(clean)
+
+
+def test_cache_writer_is_stopped_when_the_build_is_interrupted(corpus, tmp_path, monkeypatch):
+    """Ctrl-C during the export stops the child filling the cache at once (SQLite rolls its write back)."""
+    import signal
+    import time
+
+    from graphkb import build as build_module
+    from graphkb import cache, runtime
+
+    writers: list = []
+
+    class Spy(runtime.Forked):
+        def __init__(self, fn, *args):
+            super().__init__(fn, *args)
+            if fn is slow:
+                writers.append(self)
+
+    def slow(path, ops):
+        time.sleep(60)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runtime, "Forked", Spy)
+    monkeypatch.setattr(cache, "_write", slow)
+    monkeypatch.setattr(build_module, "_export", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _build(corpus, tmp_path / "out")
+    assert len(writers) == 1 and writers[0]._proc.exitcode == -signal.SIGKILL  # killed, not waited for
