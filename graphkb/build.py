@@ -251,9 +251,10 @@ def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, ye
         raise NoPostsError("no post could be read from " + ", ".join(inputs) + ". Layouts understood: "
                            + layouts_help() + ". Use --format to force a layout.", result)
 
-    with deferred_writes(cache_path(out_dir) if cache else None) as cache_writes:
+    cached = cache_path(out_dir) if cache else None
+    with deferred_writes(cached) as cache_writes:
         extractions, citations, series, base, alias_rows = _extract_and_link(
-            posts, result, concept_files, default_concepts, notify, cache_path(out_dir) if cache else None)
+            posts, result, concept_files, default_concepts, notify, cached)
     with cache_writes:  # a forked child fills the cache while this process assembles and exports
         t_extract = time.perf_counter()
         g = assemble(posts, extractions, citations, base.concepts, series, offsets=mention_detail)
@@ -271,7 +272,7 @@ def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, ye
 
         staging = _Staging(out_dir)
         try:
-            memo = ExportMemo(cache_path(out_dir), out_dir) if cache else None
+            memo = ExportMemo(cached, out_dir) if cached else None
             counts = _export(g, formats, out_dir, staging, notify, memo)
             if "turtle" in counts:
                 result.stats["triples"] = counts["turtle"]
@@ -289,7 +290,7 @@ def _build(inputs: Sequence[str], out_dir: str, *, layout: str | None = None, ye
             result.stats["edges"] = g.number_of_edges()
             failed = cache_writes.wait()
             if failed:
-                result.problems.append(Problem(cache_path(out_dir), None, "cache", "the extraction cache could not "
+                result.problems.append(Problem(cached, None, "cache", "the extraction cache could not "
                                                f"be updated ({failed}); the next build extracts these posts again",
                                                severity="warning"))
             report = os.path.join(out_dir, "report.json")
