@@ -6,6 +6,7 @@ link -> ``Citation`` ; graph and export consume all of them.  Nothing here holds
 from __future__ import annotations
 
 import functools
+import marshal
 import re
 import sys
 import unicodedata
@@ -119,13 +120,14 @@ class MinedAlias:
 #: One concept's mentions in one post: (concept id, ((start, end, surface), ...) in text order).
 ConceptMentions = tuple[str, tuple[tuple[int, int, str], ...]]
 
+#: One post's concept mentions as they cross processes and sit in the cache: the concept ids in order of
+#: first mention, how often the post names each, and where (``marshal`` bytes of one tuple of spans per
+#: concept, read only when asked for: the graph keeps the counts alone unless ``--mention-detail``).
+PackedMentions = tuple[tuple[str, ...], tuple[int, ...], bytes]
+
 
 def group_mentions(mentions) -> tuple[ConceptMentions, ...]:
-    """Mentions grouped by concept, concepts in order of first mention; plain tuples, surfaces interned.
-
-    This is the form that crosses processes and sits in the cache: a post names a concept many times, the
-    graph has one edge per post and concept, and plain tuples unpickle in C (Mention objects cost ~1.7 µs each).
-    """
+    """Mentions grouped by concept, concepts in order of first mention; plain tuples, surfaces interned."""
     groups: dict[str, list] = {}
     intern = sys.intern
     for cid, start, end, surface in mentions:
@@ -136,18 +138,42 @@ def group_mentions(mentions) -> tuple[ConceptMentions, ...]:
     return tuple([(cid, tuple(spans)) for cid, spans in groups.items()])
 
 
+def pack_mentions(mentions) -> PackedMentions:
+    """``mentions`` grouped by concept (``group_mentions``), packed.
+
+    A post's spans are many small tuples and ints (three objects a mention, ~280k mentions per 10 MB of
+    text) that a build without ``--mention-detail`` only counts; as one ``bytes`` they cross from the
+    worker processes and load from the cache as one object, and are unpacked only where they are read."""
+    groups = group_mentions(mentions)
+    return (tuple([cid for cid, _ in groups]), tuple([len(spans) for _, spans in groups]),
+            marshal.dumps(tuple([spans for _, spans in groups])))
+
+
+def unpack_spans(packed: PackedMentions) -> tuple[tuple[tuple[int, int, str], ...], ...]:
+    """The spans of each concept of ``packed``, in the order of its concept ids."""
+    return marshal.loads(packed[2])
+
+
+_NO_MENTIONS: PackedMentions = pack_mentions(())
+
+
 @dataclass(frozen=True)
 class Extraction:
     """Everything extracted from one post; the unit the cache stores."""
 
-    concepts: tuple[ConceptMentions, ...] = ()
+    mentioned: PackedMentions = _NO_MENTIONS
     citations: tuple[CitationRef, ...] = ()
     aliases: tuple[MinedAlias, ...] = ()
 
     @classmethod
     def from_mentions(cls, mentions=(), citations: tuple[CitationRef, ...] = (),
                       aliases: tuple[MinedAlias, ...] = ()) -> Extraction:
-        return cls(group_mentions(mentions), tuple(citations), tuple(aliases))
+        return cls(pack_mentions(mentions), tuple(citations), tuple(aliases))
+
+    @property
+    def concepts(self) -> tuple[ConceptMentions, ...]:
+        """(concept id, spans) of each concept the post names, in order of first mention."""
+        return tuple(zip(self.mentioned[0], unpack_spans(self.mentioned)))
 
     @property
     def mentions(self) -> tuple[Mention, ...]:
@@ -156,7 +182,7 @@ class Extraction:
 
     @property
     def mention_count(self) -> int:
-        return sum(len(spans) for _, spans in self.concepts)
+        return sum(self.mentioned[1])
 
 
 # ---------------------------------------------------------------------------------------------

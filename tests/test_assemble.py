@@ -107,3 +107,30 @@ def test_shared_data_pickles_and_copies_with_its_sharing():
     d = _mentions(g)[0][2]
     assert copy.copy(d) == d and copy.deepcopy(d) == d
     assert dict(d) == d and type(dict(d)) is dict
+
+
+def test_spans_are_unpacked_only_for_offsets(monkeypatch):
+    """Mentions travel packed (``model.PackedMentions``): counting them never unpacks the spans, which a
+    build without --mention-detail does not keep; with offsets they come back as they were found."""
+    import importlib
+
+    from graphkb import model
+
+    assembly = importlib.import_module("graphkb.graph.assemble")  # (the package's ``assemble`` is the function)
+
+    unpacked: list[int] = []
+    real = model.unpack_spans
+    monkeypatch.setattr(assembly, "unpack_spans", lambda packed: unpacked.append(1) or real(packed))
+    without = _graph(offsets=False)
+    assert unpacked == [] and len(_mentions(without)) == 8
+    with_offsets = _graph(offsets=True)
+    assert len(unpacked) == len(POSTS)
+    post4 = {v: d["offsets"] for u, v, d in _mentions(with_offsets) if u == _post_iri(with_offsets, 4)}
+    assert post4[C + "gan"] == ((0, 3, "gan"), (10, 13, "gan"), (20, 23, "gan"))
+    ex = _extractions()[POSTS[3].key]
+    assert ex.mention_count == 6 and [cid for cid, _ in ex.concepts] == ["crf", "hmm", "gan"]
+    assert pickle.loads(pickle.dumps(ex)) == ex
+
+
+def _post_iri(g: nx.DiGraph, i: int) -> str:
+    return next(n for n, a in g.nodes(data=True) if a.get("kind") == "post" and a.get("key") == POSTS[i - 1].key)

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from .. import __version__
 from ..cache import ExtractionCache, body_hash
-from ..model import CitationRef, Extraction, MinedAlias, Post, group_mentions
+from ..model import CitationRef, Extraction, MinedAlias, Post, pack_mentions
 from ..runtime import can_fork, frozen_heap, workers
 
 # Bump when an extractor's output changes for the same input (the package version is part of it too).
-EXTRACTOR_VERSION = f"{__version__}+3"
+EXTRACTOR_VERSION = f"{__version__}+4"  # 4: concept mentions packed (model.PackedMentions)
 MIN_PARALLEL_POSTS = 400  # below this a pool costs more than it saves
 
 _STATE: dict = {}  # what forked workers read: the posts and the matcher (set before the pool starts)
@@ -62,7 +62,7 @@ def _concepts(i: int) -> tuple:
     from .matcher import find_in_post
 
     p = _STATE["posts"][i]
-    return group_mentions(find_in_post(_STATE["matcher"], p.title, p.body))
+    return pack_mentions(find_in_post(_STATE["matcher"], p.title, p.body))
 
 
 def _cached(cache: ExtractionCache | None, ns: str, keys: list[str], fn, posts: list[Post], progress=None,
@@ -199,5 +199,5 @@ def extract_corpus(posts: list[Post], base_loader: Callable[[list], tuple], *, c
         _STATE.clear()
         if cache is not None:
             cache.close()
-    extractions = {key: Extraction(concepts=ms, aliases=al) for key, ms, al in zip(keys, found, aliases)}
+    extractions = {key: Extraction(mentioned=ms, aliases=al) for key, ms, al in zip(keys, found, aliases)}
     return extractions, base, rows, also

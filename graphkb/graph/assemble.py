@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from itertools import chain
+from itertools import chain, repeat
 from operator import itemgetter
 
 import networkx as nx
 
-from ..model import Citation, Concept, Extraction, Post
+from ..model import Citation, Concept, Extraction, PackedMentions, Post, unpack_spans
 from .iris import file_iri, post_iri, series_iri, work_iri
 
 
@@ -85,26 +85,27 @@ class SharedEdgeData(dict):
         return SharedEdgeData, (dict(self),)
 
 
-def _add_mentions(g: nx.DiGraph, found: list[tuple[str, str | None, tuple]], iri_of: Mapping[str, str],
+def _add_mentions(g: nx.DiGraph, found: list[tuple[str, str | None, PackedMentions]], iri_of: Mapping[str, str],
                   offsets: bool) -> None:
     """One ``mentions`` edge per post and concept, written straight into the adjacency dicts, as
     ``add_edges_from`` would write them: both ends exist already, and the graph has no cached view yet.
     This is most of a large graph's edges (3.2M at 100 MB), and networkx's own loop cost ~2 µs more per edge.
-    Without offsets, edges with the same count share one :class:`SharedEdgeData`."""
+    Without offsets, edges with the same count share one :class:`SharedEdgeData`, and no span is unpacked."""
     succ, pred = g._succ, g._pred
     shared: dict[int, SharedEdgeData] = {}
-    for src, _, groups in found:
+    for src, _, packed in found:
         out = succ[src]
-        for cid, spans in groups:
+        cids, counts, _ = packed
+        for cid, n, spans in zip(cids, counts, unpack_spans(packed) if offsets else repeat(None)):
             iri = iri_of.get(cid)
             if iri is None:
                 continue  # a concept the base does not have (an extraction record of another base)
             if offsets:
-                d = {"kind": "mentions", "count": len(spans), "offsets": spans}
+                d = {"kind": "mentions", "count": n, "offsets": spans}
             else:
-                d = shared.get(len(spans))
+                d = shared.get(n)
                 if d is None:
-                    d = shared[len(spans)] = SharedEdgeData(kind="mentions", count=len(spans))
+                    d = shared[n] = SharedEdgeData(kind="mentions", count=n)
             out[iri] = d
             pred[iri][src] = d
 
@@ -124,9 +125,9 @@ def assemble(posts: list[Post], extractions: Mapping[str, Extraction] | None = N
     for p in posts:
         g.add_node(iris[p.key], **post_attrs(p, iris[p.key]))
 
-    # (post IRI, date, mention groups) for every post with an extraction record
-    found = [(iris[p.key], p.date, ex.concepts) for p in posts if (ex := extractions.get(p.key))]
-    ids = [list(map(_FIRST, groups)) for _, _, groups in found]  # each post's concept ids, once each
+    # (post IRI, date, packed mentions) for every post with an extraction record
+    found = [(iris[p.key], p.date, ex.mentioned) for p in posts if (ex := extractions.get(p.key))]
+    ids = [packed[0] for _, _, packed in found]  # each post's concept ids, once each
     post_count = Counter(chain.from_iterable(ids))  # concept id -> posts mentioning it
     first: dict[str, str] = {}  # concept id -> earliest full date: later dates first, each overwritten by earlier ones
     for date, cids in sorted(((d, cids) for (_, d, _), cids in zip(found, ids) if d and not d.startswith("--")),
