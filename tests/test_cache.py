@@ -25,6 +25,13 @@ def _build(src, out, **kw):
     return build([str(src)], str(out), formats=("turtle",), **kw)
 
 
+def _clean_ttl(src, tmp_path, **kw) -> bytes:
+    """The Turtle of a build of ``src`` without the cache (into ``tmp_path``/clean): what a cached one must equal."""
+    clean = tmp_path / "clean"
+    _build(src, clean, cache=False, **kw)
+    return _ttl(clean)
+
+
 def test_cache_second_build_is_served_and_identical(corpus, tmp_path):
     out = tmp_path / "out"
     _build(corpus, out)
@@ -47,9 +54,7 @@ def test_cache_changed_post_rebuilds_like_a_clean_build(corpus, tmp_path):
     post.write_text(post.read_text(encoding="utf-8") + "\n补充:国际空间站的轨道也可以用条件随机场以外的方法预测。\n",
                     encoding="utf-8")
     _build(corpus, out)
-    clean = tmp_path / "clean"
-    _build(corpus, clean, cache=False)
-    assert _ttl(out) == _ttl(clean)
+    assert _ttl(out) == _clean_ttl(corpus, tmp_path)
     assert "条件随机场" in _ttl(out).decode("utf-8")
 
 
@@ -85,9 +90,7 @@ def test_cache_changed_concept_base_invalidates_mentions(corpus, tmp_path):
         '    skos:inScheme <https://w3id.org/graphkb/concepts> ;\n'
         '    skos:prefLabel "红烧肉"@zh .\n', encoding="utf-8")
     _build(corpus, out, concept_files=[str(extra)])
-    clean = tmp_path / "clean"
-    _build(corpus, clean, concept_files=[str(extra)], cache=False)
-    assert _ttl(out) == _ttl(clean)
+    assert _ttl(out) == _clean_ttl(corpus, tmp_path, concept_files=[str(extra)])
     assert "braised-pork" in _ttl(out).decode("utf-8")
 
 
@@ -160,17 +163,14 @@ def test_cache_citations_resolved_once_then_served(corpus, tmp_path, monkeypatch
     post.write_text(post.read_text(encoding="utf-8") + "\n另见《流模型小记（一）：从NICE开始》。\n", encoding="utf-8")
     _build(corpus, out)
     assert (resolvers.made, resolvers.indexes) == (2, 1)  # the body changed, no title: the index is read back
-    clean = tmp_path / "clean"
-    _build(corpus, clean, cache=False)
-    assert _ttl(out) == _ttl(clean)
+    assert _ttl(out) == _clean_ttl(corpus, tmp_path)
     assert resolvers.indexes == 2  # (the clean build's own)
 
     text = post.read_text(encoding="utf-8")
     post.write_text(text.replace(text.splitlines()[0], text.splitlines()[0] + "（修订版）", 1), encoding="utf-8")
     _build(corpus, out)
     assert resolvers.indexes == 3  # a title changed: a new index
-    _build(corpus, clean, cache=False)
-    assert _ttl(out) == _ttl(clean)
+    assert _ttl(out) == _clean_ttl(corpus, tmp_path)
     db = sqlite3.connect(cache_path(str(out)))
     assert db.execute("SELECT COUNT(DISTINCT ns) FROM entries WHERE ns LIKE 'resolver:%'").fetchone()[0] == 1
     namespaces = db.execute("SELECT COUNT(DISTINCT ns) FROM entries WHERE ns LIKE 'cites:%'").fetchone()[0]
@@ -211,9 +211,7 @@ def test_cache_edit_rebuild_reads_no_stored_references(corpus, tmp_path, monkeyp
     reads = _CacheReads(monkeypatch)
     _build(corpus, out)
     assert reads.keys.get("aliases", 0) >= 15 and reads.keys.get("refs", 0) == 0
-    clean = tmp_path / "clean"
-    _build(corpus, clean, cache=False)
-    assert _ttl(out) == _ttl(clean)
+    assert _ttl(out) == _clean_ttl(corpus, tmp_path)
 
 
 def test_cache_retitled_post_reads_every_stored_reference(corpus, tmp_path, monkeypatch):
@@ -224,9 +222,7 @@ def test_cache_retitled_post_reads_every_stored_reference(corpus, tmp_path, monk
     reads = _CacheReads(monkeypatch)
     _build(corpus, out)
     assert reads.keys.get("refs", 0) == 14  # every post's but the retitled one's, extracted afresh
-    clean = tmp_path / "clean"
-    _build(corpus, clean, cache=False)
-    assert _ttl(out) == _ttl(clean)
+    assert _ttl(out) == _clean_ttl(corpus, tmp_path)
 
 
 def test_cache_lost_references_are_extracted_again(corpus, tmp_path):
@@ -238,9 +234,7 @@ def test_cache_lost_references_are_extracted_again(corpus, tmp_path):
     db.close()
     _retitle(corpus / "posts" / "8455.md")
     _build(corpus, out)
-    clean = tmp_path / "clean"
-    _build(corpus, clean, cache=False)
-    assert _ttl(out) == _ttl(clean)
+    assert _ttl(out) == _clean_ttl(corpus, tmp_path)
     assert "cito:cites" in _ttl(out).decode("utf-8")
 
 
@@ -301,9 +295,7 @@ def test_cache_that_cannot_be_written_costs_a_warning_not_the_build(corpus, tmp_
     assert "cache" in (out / "report.json").read_text(encoding="utf-8")
     monkeypatch.undo()
     _build(corpus, out)  # nothing was kept: extracted again, and the same graph
-    clean = tmp_path / "clean"
-    _build(corpus, clean, cache=False)
-    assert _ttl(out) == _ttl(clean)
+    assert _ttl(out) == _clean_ttl(corpus, tmp_path)
 
 
 def test_cache_writer_is_stopped_when_the_build_is_interrupted(corpus, tmp_path, monkeypatch):
